@@ -1,0 +1,179 @@
+//! Low-level CSV reading shared by every input file: header lookup by name, typed fields, and problems
+//! collected with file, line and column instead of stopping at the first one.
+
+use crate::error::{Error, Problem, Result};
+
+/// A parsed CSV file: header plus records with their 1-based line numbers.
+pub(crate) struct Table {
+    pub file: String,
+    header: Vec<String>,
+    pub rows: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Table {
+    /// Parse `text` (already decoded) as CSV. `file` is only used in messages.
+    pub fn parse(file: &str, text: &str) -> Result<Table> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| Error::Csv {
+                file: file.to_string(),
+                line: 1,
+                message: e.to_string(),
+            })?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| Error::Csv {
+                file: file.to_string(),
+                line: e.position().map_or(0, |p| p.line()),
+                message: e.to_string(),
+            })?;
+            let line = rec.position().map_or(0, |p| p.line());
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            rows.push((line, rec));
+        }
+        Ok(Table {
+            file: file.to_string(),
+            header,
+            rows,
+        })
+    }
+
+    /// Check that every required column exists; report missing ones as problems on line 1.
+    pub fn require(&self, columns: &[&str], problems: &mut Vec<Problem>) -> bool {
+        let mut ok = true;
+        for c in columns {
+            if !self.header.iter().any(|h| h == c) {
+                problems.push(Problem {
+                    file: self.file.clone(),
+                    line: 1,
+                    column: (*c).to_string(),
+                    message: format!(
+                        "missing column `{c}` in the header (expected columns: {})",
+                        columns.join(",")
+                    ),
+                });
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// Index of a column, if present.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// Accessor for one row that records problems as it goes.
+pub(crate) struct Row<'a> {
+    pub table: &'a Table,
+    pub line: u64,
+    pub rec: &'a csv::StringRecord,
+    pub problems: &'a mut Vec<Problem>,
+}
+
+impl Row<'_> {
+    /// Record a problem for this row.
+    pub fn problem(&mut self, column: &str, message: String) {
+        self.problems.push(Problem {
+            file: self.table.file.clone(),
+            line: self.line,
+            column: column.to_string(),
+            message,
+        });
+    }
+
+    /// Raw trimmed text of a column ("" when the column or field is absent).
+    pub fn text(&self, column: &str) -> String {
+        self.table
+            .col(column)
+            .and_then(|i| self.rec.get(i))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A required non-empty text field.
+    pub fn required(&mut self, column: &str) -> Option<String> {
+        let t = self.text(column);
+        if t.is_empty() {
+            self.problem(
+                column,
+                "empty value; expected a non-empty field".to_string(),
+            );
+            None
+        } else {
+            Some(t)
+        }
+    }
+
+    /// A required finite number.
+    pub fn number(&mut self, column: &str) -> Option<f64> {
+        let t = self.text(column);
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                self.problem(
+                    column,
+                    format!("`{t}` is not a number; expected a plain decimal such as 5.5"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional finite number: empty means `None`.
+    pub fn optional_number(&mut self, column: &str) -> Option<f64> {
+        if self.text(column).is_empty() {
+            None
+        } else {
+            self.number(column)
+        }
+    }
+
+    /// A calendar year within 1949..=2100.
+    pub fn year(&mut self, column: &str) -> Option<i32> {
+        let t = self.text(column);
+        match t.parse::<i32>() {
+            Ok(y) if (1949..=2100).contains(&y) => Some(y),
+            Ok(y) => {
+                self.problem(
+                    column,
+                    format!("year {y} is outside 1949..2100; expected a four-digit calendar year"),
+                );
+                None
+            }
+            Err(_) => {
+                self.problem(
+                    column,
+                    format!(
+                        "`{t}` is not a year; expected a four-digit calendar year such as 2022"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn choice<T: Copy>(&mut self, column: &str, options: &[(&str, T)]) -> Option<T> {
+        let t = self.text(column);
+        if let Some((_, v)) = options.iter().find(|(k, _)| *k == t) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+        self.problem(
+            column,
+            format!("unknown value `{t}`; expected one of: {}", names.join(", ")),
+        );
+        None
+    }
+}

@@ -1,0 +1,746 @@
+//! Reading and validating the inputs: observations (`indicators.csv`), targets (`targets.csv`,
+//! `report_targets.csv`), the region hierarchy (`regions.csv`), comparability breaks (`breaks.csv`),
+//! intervention years (`events.csv`) and indicator metadata (`indicator_meta.csv`).
+//!
+//! Every problem is reported with file, line, column and what was expected; a file with any problem is
+//! rejected as a whole ([`Error::InvalidData`]).
+
+mod csvin;
+pub mod panel;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Problem, Result};
+use csvin::{Row, Table};
+
+/// How an observation was published. The order of the variants is the resolution preference
+/// (see [`panel`]): a revised value beats a first release, which beats a value of unknown vintage, etc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Vintage {
+    /// Computed from other published numbers.
+    Derived,
+    /// Estimate published before the year's data were final (or a bound such as "4% or more").
+    Preliminary,
+    /// In an official report, vintage unstated.
+    Reported,
+    /// First release.
+    Initial,
+    /// Latest revision known.
+    Revised,
+}
+
+impl Vintage {
+    /// The word used in the CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vintage::Derived => "derived",
+            Vintage::Preliminary => "preliminary",
+            Vintage::Reported => "reported",
+            Vintage::Initial => "initial",
+            Vintage::Revised => "revised",
+        }
+    }
+}
+
+/// How much the compiler of the data trusts a value. Ordered from worst to best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// Derived, rounded, or single weak source.
+    Low,
+    /// Reliable secondary citation.
+    Medium,
+    /// Official document.
+    High,
+}
+
+impl Confidence {
+    /// The word used in the CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// Whether a value is a level or a year-on-year growth rate in percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A level in `unit`.
+    Level,
+    /// Year-on-year growth in percent.
+    GrowthPct,
+}
+
+/// One row of `indicators.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Region name, a key of `regions.csv`.
+    pub region: String,
+    /// Indicator id, e.g. `gdp_real_growth`.
+    pub indicator: String,
+    /// `FY`, or a year-to-date period (`Q1`, `H1`, `Q3`, `M05`...).
+    pub period: String,
+    /// Calendar year.
+    pub year: i32,
+    /// The value, in `unit`.
+    pub value: f64,
+    /// Unit code (`pct`, `100m_CNY`, ...).
+    pub unit: String,
+    /// Level or growth.
+    pub kind: Kind,
+    /// Publication vintage.
+    pub vintage: Vintage,
+    /// Confidence of the compiler.
+    pub confidence: Confidence,
+    /// Where the value comes from.
+    pub source: String,
+    /// Line in the input file (1-based, header = 1); 0 for values computed by the engine.
+    pub line: u64,
+}
+
+/// A region and its parent in the hierarchy (`regions.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// Region key.
+    pub name: String,
+    /// Parent region, `None` for the root.
+    pub parent: Option<String>,
+    /// Chinese name for reports.
+    pub name_zh: String,
+}
+
+/// A comparability break: levels of `year - 1` and `year` must not be compared (`breaks.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Break {
+    /// Region, or `*` for every region.
+    pub region: String,
+    /// Level indicator concerned.
+    pub indicator: String,
+    /// First year on the new basis.
+    pub year: i32,
+}
+
+/// Whether a higher value is good (growth) or the target is a ceiling (CPI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Over-achieving is not failure.
+    HigherIsBetter,
+    /// The target is a cap (inflation): staying under it is success.
+    Ceiling,
+}
+
+/// Metadata of an indicator (`indicator_meta.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorMeta {
+    /// Good direction.
+    pub direction: Direction,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// The qualifier of a target, as in 左右 / 以上 / 以下.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Qualifier {
+    /// 左右: about.
+    About,
+    /// 以上 / 不低于: at least.
+    AtLeast,
+    /// 以下 / 以内: at most.
+    AtMost,
+    /// X–Y%: the target column holds the lower bound.
+    Range,
+    /// No qualifier stated; treated as at least (growth) or at most (ceiling indicators).
+    Other,
+}
+
+impl Qualifier {
+    /// The word used in the CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::About => "about",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+            Qualifier::Range => "range",
+            Qualifier::Other => "other",
+        }
+    }
+}
+
+/// Whether a target is a growth rate or a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Growth in percent.
+    Growth,
+    /// A level in the indicator's unit.
+    Level,
+}
+
+impl Basis {
+    /// The word used in the CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Growth => "growth",
+            Basis::Level => "level",
+        }
+    }
+}
+
+/// One annual target (`targets.csv` / `report_targets.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Region key.
+    pub region: String,
+    /// Year the target is for.
+    pub year: i32,
+    /// Indicator id.
+    pub indicator: String,
+    /// Target value (lower bound for ranges).
+    pub value: f64,
+    /// Qualifier.
+    pub qualifier: Qualifier,
+    /// Growth or level.
+    pub basis: Basis,
+    /// Source text of the target.
+    pub text: String,
+    /// Outcome where known.
+    pub outcome: Option<f64>,
+    /// Source reference.
+    pub source: String,
+}
+
+/// Everything the engine reads, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Regions by key.
+    pub regions: BTreeMap<String, Region>,
+    /// All observations in file order.
+    pub observations: Vec<Observation>,
+    /// Comparability breaks of level series.
+    pub breaks: Vec<Break>,
+    /// Years given their own intercept in every regression (pandemic slump and rebound).
+    pub intervention_years: Vec<i32>,
+    /// Indicator metadata by id.
+    pub meta: HashMap<String, IndicatorMeta>,
+    /// Targets of all files.
+    pub targets: Vec<Target>,
+}
+
+/// Where the input files come from.
+#[derive(Debug, Clone)]
+pub enum DataSource {
+    /// The data compiled into the binary (the `data/` folder of the project).
+    Bundled,
+    /// A directory with the same files.
+    Dir(PathBuf),
+}
+
+const BUNDLED: &[(&str, &str)] = &[
+    ("indicators.csv", include_str!("../../data/indicators.csv")),
+    ("targets.csv", include_str!("../../data/targets.csv")),
+    (
+        "report_targets.csv",
+        include_str!("../../data/report_targets.csv"),
+    ),
+    ("regions.csv", include_str!("../../data/regions.csv")),
+    ("breaks.csv", include_str!("../../data/breaks.csv")),
+    ("events.csv", include_str!("../../data/events.csv")),
+    (
+        "indicator_meta.csv",
+        include_str!("../../data/indicator_meta.csv"),
+    ),
+];
+
+impl DataSource {
+    /// Read one file; `Ok(None)` when an optional file is absent.
+    fn read(&self, name: &str, required: bool) -> Result<Option<(String, String)>> {
+        match self {
+            DataSource::Bundled => Ok(BUNDLED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(n, t)| (format!("<bundled>/data/{n}"), (*t).to_string()))),
+            DataSource::Dir(dir) => {
+                let path = dir.join(name);
+                if !path.exists() && !required {
+                    return Ok(None);
+                }
+                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                let shown = path.display().to_string();
+                match String::from_utf8(bytes) {
+                    Ok(t) => Ok(Some((shown, t))),
+                    Err(e) => {
+                        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                        let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u64;
+                        Err(Error::InvalidData(vec![Problem {
+                            file: shown,
+                            line,
+                            column: String::new(),
+                            message: "the file is not valid UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\")".into(),
+                        }]))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Load and validate every input file. All problems of all files are reported together.
+pub fn load(source: &DataSource) -> Result<Dataset> {
+    let mut problems = Vec::new();
+    let mut ds = Dataset::default();
+
+    let (file, text) = source.read("regions.csv", true)?.expect("required");
+    ds.regions = parse_regions(&Table::parse(&file, &text)?, &mut problems);
+
+    if let Some((file, text)) = source.read("indicator_meta.csv", false)? {
+        ds.meta = parse_meta(&Table::parse(&file, &text)?, &mut problems);
+    }
+    if let Some((file, text)) = source.read("events.csv", false)? {
+        ds.intervention_years = parse_events(&Table::parse(&file, &text)?, &mut problems);
+    }
+    if let Some((file, text)) = source.read("breaks.csv", false)? {
+        ds.breaks = parse_breaks(&Table::parse(&file, &text)?, &ds.regions, &mut problems);
+    }
+    let (file, text) = source.read("indicators.csv", true)?.expect("required");
+    ds.observations = parse_observations(&Table::parse(&file, &text)?, &ds.regions, &mut problems);
+    for (name, required) in [("targets.csv", true), ("report_targets.csv", false)] {
+        if let Some((file, text)) = source.read(name, required)? {
+            let t = Table::parse(&file, &text)?;
+            let parsed = parse_targets(&t, &ds.regions, &ds.meta, &mut problems);
+            ds.targets.extend(parsed);
+        }
+    }
+    if problems.is_empty() {
+        Ok(ds)
+    } else {
+        Err(Error::InvalidData(problems))
+    }
+}
+
+fn unknown_region(row: &mut Row<'_>, column: &str, name: &str, regions: &BTreeMap<String, Region>) {
+    let known: Vec<&str> = regions.keys().map(String::as_str).collect();
+    row.problem(
+        column,
+        format!(
+            "unknown region `{name}`; expected one of {} (add new regions to regions.csv)",
+            known.join(", ")
+        ),
+    );
+}
+
+fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Region> {
+    let mut out = BTreeMap::new();
+    if !t.require(&["region", "parent"], problems) {
+        return out;
+    }
+    let mut lines = HashMap::new();
+    for (line, rec) in &t.rows {
+        let mut row = Row {
+            table: t,
+            line: *line,
+            rec,
+            problems,
+        };
+        let Some(name) = row.required("region") else {
+            continue;
+        };
+        if let Some(prev) = lines.insert(name.clone(), *line) {
+            row.problem(
+                "region",
+                format!("region `{name}` already defined on line {prev}"),
+            );
+            continue;
+        }
+        let parent = Some(row.text("parent")).filter(|p| !p.is_empty());
+        out.insert(
+            name.clone(),
+            Region {
+                name,
+                parent,
+                name_zh: row.text("name_zh"),
+            },
+        );
+    }
+    // Parents must exist, and following parents must end at a root (no cycles).
+    for (name, region) in &out {
+        let line = lines[name];
+        if let Some(parent) = &region.parent {
+            if !out.contains_key(parent) {
+                problems.push(Problem {
+                    file: t.file.clone(),
+                    line,
+                    column: "parent".into(),
+                    message: format!(
+                        "unknown region parent `{parent}`; expected a region defined in this file or an empty field for a root"
+                    ),
+                });
+                continue;
+            }
+        }
+        let mut cur = region.parent.clone();
+        let mut steps = 0;
+        while let Some(p) = cur {
+            steps += 1;
+            if steps > out.len() {
+                problems.push(Problem {
+                    file: t.file.clone(),
+                    line,
+                    column: "parent".into(),
+                    message: format!("the parent chain of `{name}` loops; expected a tree"),
+                });
+                break;
+            }
+            cur = out.get(&p).and_then(|r| r.parent.clone());
+        }
+    }
+    out
+}
+
+fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> HashMap<String, IndicatorMeta> {
+    let mut out = HashMap::new();
+    if !t.require(&["indicator", "direction"], problems) {
+        return out;
+    }
+    for (line, rec) in &t.rows {
+        let mut row = Row {
+            table: t,
+            line: *line,
+            rec,
+            problems,
+        };
+        let Some(id) = row.required("indicator") else {
+            continue;
+        };
+        let Some(direction) = row.choice(
+            "direction",
+            &[
+                ("higher_is_better", Direction::HigherIsBetter),
+                ("ceiling", Direction::Ceiling),
+            ],
+        ) else {
+            continue;
+        };
+        out.insert(
+            id,
+            IndicatorMeta {
+                direction,
+                name_zh: row.text("name_zh"),
+                name_en: row.text("name_en"),
+            },
+        );
+    }
+    out
+}
+
+fn parse_events(t: &Table, problems: &mut Vec<Problem>) -> Vec<i32> {
+    let mut out = Vec::new();
+    if !t.require(&["year", "kind"], problems) {
+        return out;
+    }
+    for (line, rec) in &t.rows {
+        let mut row = Row {
+            table: t,
+            line: *line,
+            rec,
+            problems,
+        };
+        let year = row.year("year");
+        let kind = row.choice("kind", &[("intervention", ())]);
+        if let (Some(y), Some(())) = (year, kind) {
+            out.push(y);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn parse_breaks(
+    t: &Table,
+    regions: &BTreeMap<String, Region>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Break> {
+    let mut out = Vec::new();
+    if !t.require(&["region", "indicator", "year"], problems) {
+        return out;
+    }
+    for (line, rec) in &t.rows {
+        let mut row = Row {
+            table: t,
+            line: *line,
+            rec,
+            problems,
+        };
+        let region = row.required("region");
+        if let Some(r) = &region {
+            if r != "*" && !regions.contains_key(r) {
+                unknown_region(&mut row, "region", r, regions);
+            }
+        }
+        let indicator = row.required("indicator");
+        let year = row.year("year");
+        if let (Some(region), Some(indicator), Some(year)) = (region, indicator, year) {
+            out.push(Break {
+                region,
+                indicator,
+                year,
+            });
+        }
+    }
+    out
+}
+
+/// Units accepted in `indicators.csv`.
+pub const UNITS: &[&str] = &[
+    "pct",
+    "100m_CNY",
+    "10k_CNY",
+    "CNY",
+    "10k_persons",
+    "persons",
+    "pct_of_gdp",
+    "100m_USD",
+    "USD",
+    "count",
+];
+
+fn valid_period(p: &str) -> bool {
+    matches!(p, "FY" | "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2")
+        || (p.len() == 3
+            && p.starts_with('M')
+            && p[1..].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)))
+}
+
+fn parse_observations(
+    t: &Table,
+    regions: &BTreeMap<String, Region>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Observation> {
+    const COLUMNS: &[&str] = &[
+        "region",
+        "indicator",
+        "period",
+        "year",
+        "value",
+        "unit",
+        "kind",
+        "vintage",
+        "confidence",
+        "source",
+    ];
+    let mut out = Vec::new();
+    if !t.require(COLUMNS, problems) {
+        return out;
+    }
+    let mut seen: HashMap<(String, String, String, i32, Vintage, String), u64> = HashMap::new();
+    for (line, rec) in &t.rows {
+        let mut row = Row {
+            table: t,
+            line: *line,
+            rec,
+            problems,
+        };
+        let region = row.required("region");
+        if let Some(r) = &region {
+            if !regions.contains_key(r) {
+                unknown_region(&mut row, "region", r, regions);
+            }
+        }
+        let indicator = row.required("indicator");
+        let period = row.text("period");
+        if !valid_period(&period) {
+            row.problem(
+                "period",
+                format!("unknown period `{period}`; expected FY, Q1..Q4, H1, H2 or M01..M12"),
+            );
+        }
+        let year = row.year("year");
+        let value = row.number("value");
+        let unit = row.text("unit");
+        if !UNITS.contains(&unit.as_str()) {
+            row.problem(
+                "unit",
+                format!(
+                    "unknown unit `{unit}`; expected one of: {}",
+                    UNITS.join(", ")
+                ),
+            );
+        }
+        let kind = row.choice(
+            "kind",
+            &[("level", Kind::Level), ("growth_pct", Kind::GrowthPct)],
+        );
+        let vintage = row.choice(
+            "vintage",
+            &[
+                ("revised", Vintage::Revised),
+                ("initial", Vintage::Initial),
+                ("reported", Vintage::Reported),
+                ("preliminary", Vintage::Preliminary),
+                ("derived", Vintage::Derived),
+            ],
+        );
+        let confidence = row.choice(
+            "confidence",
+            &[
+                ("high", Confidence::High),
+                ("medium", Confidence::Medium),
+                ("low", Confidence::Low),
+            ],
+        );
+        let source = row.required("source");
+        if let (Some(Kind::GrowthPct), Some(v)) = (kind, value) {
+            if !(-100.0..=1000.0).contains(&v) {
+                row.problem(
+                    "value",
+                    format!(
+                        "growth {v}% is outside -100..1000; expected a year-on-year percentage"
+                    ),
+                );
+            }
+        }
+        let (
+            Some(region),
+            Some(indicator),
+            Some(year),
+            Some(value),
+            Some(kind),
+            Some(vintage),
+            Some(confidence),
+            Some(source),
+        ) = (
+            region, indicator, year, value, kind, vintage, confidence, source,
+        )
+        else {
+            continue;
+        };
+        let key = (
+            region.clone(),
+            indicator.clone(),
+            period.clone(),
+            year,
+            vintage,
+            source.clone(),
+        );
+        if let Some(prev) = seen.insert(key, *line) {
+            row.problem(
+                "",
+                format!(
+                    "duplicate of line {prev} (same region, indicator, period, year, vintage and source); keep one row or give each its own vintage or source"
+                ),
+            );
+            continue;
+        }
+        out.push(Observation {
+            region,
+            indicator,
+            period,
+            year,
+            value,
+            unit,
+            kind,
+            vintage,
+            confidence,
+            source,
+            line: *line,
+        });
+    }
+    out
+}
+
+/// Default basis of a target indicator: growth for `*_growth` ids and CPI, level otherwise.
+pub fn default_basis(indicator: &str) -> Basis {
+    if indicator.ends_with("_growth") || indicator == "cpi" {
+        Basis::Growth
+    } else {
+        Basis::Level
+    }
+}
+
+fn parse_targets(
+    t: &Table,
+    regions: &BTreeMap<String, Region>,
+    _meta: &HashMap<String, IndicatorMeta>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Target> {
+    let mut out = Vec::new();
+    if !t.require(
+        &["region", "year", "indicator", "target", "qualifier"],
+        problems,
+    ) {
+        return out;
+    }
+    for (line, rec) in &t.rows {
+        let mut row = Row {
+            table: t,
+            line: *line,
+            rec,
+            problems,
+        };
+        let region = row.required("region");
+        if let Some(r) = &region {
+            if !regions.contains_key(r) {
+                unknown_region(&mut row, "region", r, regions);
+            }
+        }
+        let year = row.year("year");
+        let indicator = row.required("indicator");
+        let value = row.number("target");
+        let qualifier = row.choice(
+            "qualifier",
+            &[
+                ("about", Qualifier::About),
+                ("at_least", Qualifier::AtLeast),
+                ("at_most", Qualifier::AtMost),
+                ("range", Qualifier::Range),
+                ("other", Qualifier::Other),
+            ],
+        );
+        let basis = if row.text("basis").is_empty() {
+            indicator.as_deref().map(default_basis)
+        } else {
+            row.choice(
+                "basis",
+                &[("growth", Basis::Growth), ("level", Basis::Level)],
+            )
+        };
+        let outcome = row.optional_number("outcome");
+        if let (Some(Basis::Growth), Some(v)) = (basis, value) {
+            if !(-100.0..=1000.0).contains(&v) {
+                row.problem(
+                    "target",
+                    format!("growth target {v}% is outside -100..1000"),
+                );
+            }
+        }
+        let (Some(region), Some(year), Some(indicator), Some(value), Some(qualifier), Some(basis)) =
+            (region, year, indicator, value, qualifier, basis)
+        else {
+            continue;
+        };
+        out.push(Target {
+            region,
+            year,
+            indicator,
+            value,
+            qualifier,
+            basis,
+            text: row.text("text"),
+            outcome,
+            source: row.text("source"),
+        });
+    }
+    out
+}
+
+/// Convenience: the directory form of a data source from a path.
+pub fn dir(path: &Path) -> DataSource {
+    DataSource::Dir(path.to_path_buf())
+}

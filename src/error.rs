@@ -1,0 +1,81 @@
+//! One error type for the library. Every variant carries enough context for a planner to find and fix the
+//! problem: the file, the line and column, and what was expected.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem found in an input file, located precisely.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// File the problem was found in (as given by the user, or `<bundled>/name.csv`).
+    pub file: String,
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    /// Column name, or empty when the problem concerns the whole row.
+    pub column: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}: column `{}`: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Errors of the indicast library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more rows of an input file are invalid. All problems found are reported at once.
+    #[error("{} problem(s) in the input data:\n{}", .0.len(), format_problems(.0))]
+    InvalidData(Vec<Problem>),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A CSV file is malformed beyond row-level validation (e.g. unreadable header).
+    #[error("{file}:{line}: malformed CSV: {message}")]
+    Csv {
+        /// File name.
+        file: String,
+        /// Line of the problem (1-based).
+        line: u64,
+        /// What the CSV reader said.
+        message: String,
+    },
+    /// A model could not be fitted to a series.
+    #[error("cannot fit: {0}")]
+    Fit(String),
+    /// The requested configuration is invalid (flag values, as-of year...).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+fn format_problems(problems: &[Problem]) -> String {
+    const SHOWN: usize = 50;
+    let mut out: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("  {p}"))
+        .collect();
+    if problems.len() > SHOWN {
+        out.push(format!("  ... and {} more", problems.len() - SHOWN));
+    }
+    out.join("\n")
+}
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

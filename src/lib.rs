@@ -1,0 +1,32 @@
+//! # indicast
+//!
+//! A forecasting engine for economic planners. It reads sourced yearly indicators (China → Shandong →
+//! Zibo), fits small regression models with [linfa](https://docs.rs/linfa) on data available at each
+//! cut-off, combines them with weights earned in rolling-origin backtests, calibrates the intervals with
+//! the backtest errors, and gives for every target of the coming year a forecast distribution and the
+//! probability that the target is met.
+//!
+//! Data flow: [`data`] (read, validate) → [`data::panel`] (vintage resolution, growth series) →
+//! [`models`] (one-year-ahead forecasts) → [`engine`] (rolling origin, combination, calibration) →
+//! [`targets`] (P(met), historical calls) → [`report`] (CSV and tables).
+//!
+//! ```
+//! use indicast::run::{run, RunConfig};
+//! use indicast::data::DataSource;
+//! let result = run(&RunConfig { source: DataSource::Bundled, as_of: Some(2022), tolerance: 0.5, calibrate: true })
+//!     .expect("bundled data are valid");
+//! assert!(result.assessments.iter().any(|a| a.target.region == "Zibo"));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod data;
+pub mod engine;
+pub mod error;
+pub mod forecast;
+pub mod models;
+pub mod report;
+pub mod run;
+pub mod targets;
+
+pub use error::{Error, Result};

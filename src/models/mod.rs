@@ -1,0 +1,410 @@
+//! The model catalogue. Every model forecasts one growth series one year ahead from the data available at a
+//! cut-off, and returns a predictive [`Dist`] or the reason it could not be fitted.
+//!
+//! | model | equation (fitted on years ≤ cut-off) | needs |
+//! |---|---|---|
+//! | `mean` | yₜ = μ on the last 5 observations (the baseline every model must beat) | 3 obs |
+//! | `trend` | yₜ = a + b·t, gaps allowed | df ≥ 2 |
+//! | `ar1` | yₜ = a + φ·yₜ₋₁ on consecutive pairs | value at the cut-off |
+//! | `parent` | yₜ = a + b·parentₜ, parent forecast fed in with its variance | parent forecast |
+//! | `bridge_*` | cross-indicator: revenue on nominal GDP, income on real GDP, retail/FAI on own lag and parent | drivers |
+//! | `parent_gap` | yₜ = parentₜ + d, with d shrunk toward the region's pooled gap over all its indicators | parent forecast |
+//! | `ridge` | ridge (linfa-elasticnet) on the union of the features above, penalty chosen by rolling origin | df ≥ 1 |
+//!
+//! Intervention years (`events.csv`, the 2020 slump and 2021 rebound) get their own intercept in every
+//! regression, which for OLS is the same as leaving those rows out of the fit (a pair whose lag falls in
+//! an intervention year is left out too). They remain actuals in the backtests.
+//!
+//! Regressors that are themselves forecasts (parent, driver indicators) enter with their predictive
+//! variance: `Var = σ̂²(1 + x₀ᵀ(XᵀX)⁻¹x₀) + Σ βⱼ² Var(x̂ⱼ)` (see [`ols::OlsFit::predict_uncertain`]).
+
+pub mod ols;
+pub mod ridge;
+
+use std::collections::HashMap;
+
+use ndarray::Array1;
+
+use crate::data::panel::{Panel, Series, SeriesKey};
+use crate::forecast::Dist;
+
+/// A regressor of the regression models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// Calendar year, centred at the cut-off.
+    Year,
+    /// The series' own value one year earlier.
+    Lag1,
+    /// The same indicator in the parent region, same year.
+    Parent,
+    /// Another indicator of the same region, same year.
+    Same(&'static str),
+}
+
+/// The family of a model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelKind {
+    /// Mean of the last few observations.
+    Mean,
+    /// OLS with an intercept and the given features.
+    Ols(Vec<Feature>),
+    /// Ridge on the given features with a fixed penalty.
+    Ridge(Vec<Feature>, f64),
+    /// Parent forecast plus a shrunk region gap.
+    ParentGap,
+}
+
+/// A named model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSpec {
+    /// Name shown in outputs.
+    pub name: String,
+    /// What it fits.
+    pub kind: ModelKind,
+}
+
+/// Penalties tried for the ridge model (linfa-elasticnet scale, regressors standardised).
+pub const RIDGE_PENALTIES: &[f64] = &[0.03, 0.1, 0.3, 1.0, 3.0];
+/// Penalty used before the backtests have enough errors to choose.
+pub const RIDGE_DEFAULT: f64 = 0.3;
+/// Observations used by the `mean` baseline.
+pub const MEAN_WINDOW: usize = 5;
+/// Prior weight (in observations) of the pooled regional gap in the `parent_gap` model.
+pub const GAP_PRIOR_OBS: f64 = 3.0;
+
+/// Cross-indicator driver of an indicator, if the catalogue has one.
+pub fn bridge_features(indicator: &str) -> Option<(&'static str, Vec<Feature>)> {
+    match indicator {
+        "gpbr_growth" => Some((
+            "bridge_gdp_nominal",
+            vec![Feature::Same("gdp_nominal_growth")],
+        )),
+        "disp_income_all_growth"
+        | "urban_disp_income_growth"
+        | "rural_disp_income_growth"
+        | "rural_net_income_growth" => Some(("bridge_gdp", vec![Feature::Same("gdp_real_growth")])),
+        "retail_sales_growth" | "fai_growth" => {
+            Some(("bridge_lag_parent", vec![Feature::Lag1, Feature::Parent]))
+        }
+        _ => None,
+    }
+}
+
+/// Indicators other series may use as drivers: they are forecast first within a region.
+pub const DRIVER_INDICATORS: &[&str] = &["gdp_real_growth", "gdp_nominal_growth"];
+
+/// The models tried for an indicator (ridge once per penalty; the engine picks the penalty).
+pub fn catalogue(indicator: &str) -> Vec<ModelSpec> {
+    let mut out = vec![
+        ModelSpec {
+            name: "mean".into(),
+            kind: ModelKind::Mean,
+        },
+        ModelSpec {
+            name: "trend".into(),
+            kind: ModelKind::Ols(vec![Feature::Year]),
+        },
+        ModelSpec {
+            name: "ar1".into(),
+            kind: ModelKind::Ols(vec![Feature::Lag1]),
+        },
+        ModelSpec {
+            name: "parent".into(),
+            kind: ModelKind::Ols(vec![Feature::Parent]),
+        },
+        ModelSpec {
+            name: "parent_gap".into(),
+            kind: ModelKind::ParentGap,
+        },
+    ];
+    let mut ridge_features = vec![Feature::Year, Feature::Lag1, Feature::Parent];
+    if let Some((name, features)) = bridge_features(indicator) {
+        for f in &features {
+            if !ridge_features.contains(f) {
+                ridge_features.push(*f);
+            }
+        }
+        out.push(ModelSpec {
+            name: name.into(),
+            kind: ModelKind::Ols(features),
+        });
+    }
+    for &lambda in RIDGE_PENALTIES {
+        out.push(ModelSpec {
+            name: ridge_name(lambda),
+            kind: ModelKind::Ridge(ridge_features.clone(), lambda),
+        });
+    }
+    out
+}
+
+/// Name of the ridge variant with penalty `lambda`.
+pub fn ridge_name(lambda: f64) -> String {
+    format!("ridge@{lambda}")
+}
+
+/// Everything a model may look at when forecasting `cutoff + 1`.
+pub struct Context<'a> {
+    /// All growth series (already limited to the run's as-of year).
+    pub panel: &'a Panel,
+    /// Parent of each region.
+    pub parents: &'a HashMap<String, String>,
+    /// Last year of data the model may use.
+    pub cutoff: i32,
+    /// Years given their own intercept (empty when the treatment is off).
+    pub interventions: &'a [i32],
+    /// Forecasts of `cutoff + 1` already made at this cut-off (parents and driver indicators).
+    pub driver_forecasts: &'a HashMap<SeriesKey, Dist>,
+}
+
+/// The result of one model on one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelResult {
+    /// Predictive distribution, or the reason the model was skipped.
+    pub dist: Result<Dist, String>,
+    /// Observations used in the fit.
+    pub n_obs: usize,
+}
+
+impl Context<'_> {
+    fn target_year(&self) -> i32 {
+        self.cutoff + 1
+    }
+
+    fn series(&self, region: &str, indicator: &str) -> Option<&Series> {
+        self.panel
+            .growth
+            .get(&(region.to_string(), indicator.to_string()))
+    }
+
+    fn is_intervention(&self, year: i32) -> bool {
+        self.interventions.contains(&year)
+    }
+
+    /// Value of a feature in training year `t` (must be ≤ cut-off).
+    fn feature_at(&self, key: &SeriesKey, f: Feature, t: i32) -> Option<f64> {
+        match f {
+            Feature::Year => Some(f64::from(t - self.cutoff)),
+            Feature::Lag1 => {
+                if self.is_intervention(t - 1) {
+                    return None;
+                }
+                self.series(&key.0, &key.1)?.get(t - 1)
+            }
+            Feature::Parent => {
+                let parent = self.parents.get(&key.0)?;
+                self.series(parent, &key.1)?.get(t)
+            }
+            Feature::Same(ind) => self.series(&key.0, ind)?.get(t),
+        }
+    }
+
+    /// Value and variance of a feature in the forecast year.
+    fn feature_ahead(&self, key: &SeriesKey, f: Feature) -> Result<(f64, f64), String> {
+        let t = self.target_year();
+        match f {
+            Feature::Year => Ok((f64::from(t - self.cutoff), 0.0)),
+            Feature::Lag1 => self
+                .series(&key.0, &key.1)
+                .and_then(|s| s.get(t - 1))
+                .map(|v| (v, 0.0))
+                .ok_or_else(|| format!("no value for {} (needed as the lag)", t - 1)),
+            Feature::Parent => {
+                let parent = self
+                    .parents
+                    .get(&key.0)
+                    .ok_or_else(|| format!("{} has no parent region", key.0))?;
+                self.driver_forecasts
+                    .get(&(parent.clone(), key.1.clone()))
+                    .map(|d| (d.mean, d.se * d.se))
+                    .ok_or_else(|| format!("no forecast of {parent}.{} for {t}", key.1))
+            }
+            Feature::Same(ind) => self
+                .driver_forecasts
+                .get(&(key.0.clone(), ind.to_string()))
+                .map(|d| (d.mean, d.se * d.se))
+                .ok_or_else(|| format!("no forecast of {}.{ind} for {t}", key.0)),
+        }
+    }
+
+    /// Training rows `(features, y)` of a series: every observed year ≤ cut-off outside the intervention
+    /// years where all features are observed.
+    fn rows(&self, key: &SeriesKey, features: &[Feature]) -> (Vec<Vec<f64>>, Vec<f64>) {
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        let Some(series) = self.series(&key.0, &key.1) else {
+            return (xs, ys);
+        };
+        for p in series.upto(self.cutoff) {
+            if self.is_intervention(p.year) {
+                continue;
+            }
+            let row: Option<Vec<f64>> = features
+                .iter()
+                .map(|&f| self.feature_at(key, f, p.year))
+                .collect();
+            if let Some(row) = row {
+                xs.push(row);
+                ys.push(p.value);
+            }
+        }
+        (xs, ys)
+    }
+
+    /// Forecast `cutoff + 1` of series `key` with model `spec`.
+    pub fn forecast(&self, key: &SeriesKey, spec: &ModelSpec) -> ModelResult {
+        match &spec.kind {
+            ModelKind::Mean => self.mean(key),
+            ModelKind::Ols(features) => self.ols(key, features),
+            ModelKind::Ridge(features, lambda) => self.ridge(key, features, *lambda),
+            ModelKind::ParentGap => self.parent_gap(key),
+        }
+    }
+
+    fn mean(&self, key: &SeriesKey) -> ModelResult {
+        let (_, ys) = self.rows(key, &[]);
+        let recent = &ys[ys.len().saturating_sub(MEAN_WINDOW)..];
+        let n = recent.len();
+        if n < 3 {
+            return ModelResult {
+                dist: Err(format!("{n} observations; the mean needs 3")),
+                n_obs: n,
+            };
+        }
+        let x = ols::design(&vec![vec![1.0]; n]);
+        let fit = ols::fit_ols(&x, &Array1::from(recent.to_vec()));
+        ModelResult {
+            dist: fit
+                .map(|f| f.predict(&Array1::from(vec![1.0])))
+                .map_err(|e| e.to_string()),
+            n_obs: n,
+        }
+    }
+
+    fn ols(&self, key: &SeriesKey, features: &[Feature]) -> ModelResult {
+        let (xs, ys) = self.rows(key, features);
+        let n = ys.len();
+        let p = features.len() + 1;
+        if n < p + 2 {
+            return ModelResult {
+                dist: Err(format!(
+                    "{n} usable observations for {p} coefficients; need {}",
+                    p + 2
+                )),
+                n_obs: n,
+            };
+        }
+        let ahead: Result<Vec<(f64, f64)>, String> = features
+            .iter()
+            .map(|&f| self.feature_ahead(key, f))
+            .collect();
+        let ahead = match ahead {
+            Ok(a) => a,
+            Err(e) => {
+                return ModelResult {
+                    dist: Err(e),
+                    n_obs: n,
+                };
+            }
+        };
+        let rows: Vec<Vec<f64>> = xs
+            .into_iter()
+            .map(|r| std::iter::once(1.0).chain(r).collect())
+            .collect();
+        let x0 = Array1::from_iter(std::iter::once(1.0).chain(ahead.iter().map(|a| a.0)));
+        let v0 = Array1::from_iter(std::iter::once(0.0).chain(ahead.iter().map(|a| a.1)));
+        let dist = ols::fit_ols(&ols::design(&rows), &Array1::from(ys))
+            .map(|f| f.predict_uncertain(&x0, &v0))
+            .map_err(|e| e.to_string());
+        ModelResult { dist, n_obs: n }
+    }
+
+    fn ridge(&self, key: &SeriesKey, features: &[Feature], lambda: f64) -> ModelResult {
+        // Drop features that cannot be provided ahead (e.g. no parent): ridge uses what is available.
+        let usable: Vec<(Feature, (f64, f64))> = features
+            .iter()
+            .filter_map(|&f| self.feature_ahead(key, f).ok().map(|a| (f, a)))
+            .collect();
+        if usable.len() < 2 {
+            return ModelResult {
+                dist: Err("fewer than two usable regressors".into()),
+                n_obs: 0,
+            };
+        }
+        let fs: Vec<Feature> = usable.iter().map(|u| u.0).collect();
+        let (xs, ys) = self.rows(key, &fs);
+        let n = ys.len();
+        let x0 = Array1::from_iter(usable.iter().map(|u| u.1.0));
+        let v0 = Array1::from_iter(usable.iter().map(|u| u.1.1));
+        let dist = ridge::fit_ridge(&ols::design(&xs), &Array1::from(ys), lambda)
+            .map(|f| f.predict_uncertain(&x0, &v0))
+            .map_err(|e| e.to_string());
+        ModelResult { dist, n_obs: n }
+    }
+
+    fn parent_gap(&self, key: &SeriesKey) -> ModelResult {
+        let Some(parent) = self.parents.get(&key.0) else {
+            return ModelResult {
+                dist: Err(format!("{} has no parent region", key.0)),
+                n_obs: 0,
+            };
+        };
+        let Some(parent_fc) = self.driver_forecasts.get(&(parent.clone(), key.1.clone())) else {
+            return ModelResult {
+                dist: Err(format!(
+                    "no forecast of {parent}.{} for {}",
+                    key.1,
+                    self.target_year()
+                )),
+                n_obs: 0,
+            };
+        };
+        // Gaps region − parent for every indicator both have, pooled.
+        let mut own: Vec<f64> = Vec::new();
+        let mut all: Vec<f64> = Vec::new();
+        let mut within_ss = 0.0;
+        let mut within_df = 0.0;
+        for ((region, indicator), series) in &self.panel.growth {
+            if region != &key.0 {
+                continue;
+            }
+            let Some(ps) = self.series(parent, indicator) else {
+                continue;
+            };
+            let gaps: Vec<f64> = series
+                .upto(self.cutoff)
+                .iter()
+                .filter(|p| !self.is_intervention(p.year))
+                .filter_map(|p| ps.get(p.year).map(|q| p.value - q))
+                .collect();
+            if gaps.is_empty() {
+                continue;
+            }
+            let m = gaps.iter().sum::<f64>() / gaps.len() as f64;
+            within_ss += gaps.iter().map(|g| (g - m) * (g - m)).sum::<f64>();
+            within_df += gaps.len() as f64 - 1.0;
+            if indicator == &key.1 {
+                own = gaps.clone();
+            }
+            all.extend(gaps);
+        }
+        if within_df < 2.0 {
+            return ModelResult {
+                dist: Err(format!(
+                    "too few {}–{parent} gaps to pool (df {within_df})",
+                    key.0
+                )),
+                n_obs: own.len(),
+            };
+        }
+        let pooled_mean = all.iter().sum::<f64>() / all.len() as f64;
+        let n = own.len() as f64;
+        let gap = (own.iter().sum::<f64>() + GAP_PRIOR_OBS * pooled_mean) / (n + GAP_PRIOR_OBS);
+        let s2 = within_ss / within_df;
+        let var = s2 * (1.0 + 1.0 / (n + GAP_PRIOR_OBS)) + parent_fc.se * parent_fc.se;
+        ModelResult {
+            dist: Ok(Dist::new(parent_fc.mean + gap, var.sqrt(), within_df)),
+            n_obs: own.len(),
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Writers: the CSV outputs of `indicast run` and the table printed for the planner. Files are written to
+//! temporary files in the output directory and renamed only once all of them are complete, so an
+//! interrupted or failed run never leaves a half-written CSV.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::forecast::Dist;
+use crate::run::{Accuracy, BacktestRow, RunResult};
+use crate::targets::{self, BASELINES};
+
+fn f4(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(f4).unwrap_or_default()
+}
+
+fn dist_cols(d: Option<&Dist>) -> Vec<String> {
+    match d {
+        Some(d) => {
+            let (l80, h80) = d.interval(0.8);
+            let (l95, h95) = d.interval(0.95);
+            vec![
+                f4(d.mean),
+                f4(d.se),
+                format!("{:.1}", d.df),
+                f4(l80),
+                f4(h80),
+                f4(l95),
+                f4(h95),
+            ]
+        }
+        None => vec![String::new(); 7],
+    }
+}
+
+fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
+    w.write_record(header).map_err(err)?;
+    for r in rows {
+        w.write_record(&r).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+}
+
+/// All output files of a run, as (file name, contents).
+pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+
+    // assessment.csv
+    let rows = r.assessments.iter().map(|a| {
+        let t = &a.target;
+        let d = dist_cols(a.dist.as_ref());
+        let mut row = vec![
+            t.region.clone(),
+            t.indicator.clone(),
+            t.year.to_string(),
+            t.value.to_string(),
+            t.qualifier.as_str().into(),
+            t.basis.as_str().into(),
+        ];
+        row.extend(d);
+        row.extend([
+            opt(a.p_met),
+            opt(a.p_at_or_above),
+            a.n_obs.to_string(),
+            a.models.clone(),
+            format!("{:.3}", a.calibration),
+            a.reason.clone().unwrap_or_default(),
+            t.text.clone(),
+        ]);
+        row
+    });
+    files.push((
+        "assessment.csv".into(),
+        csv_bytes(
+            &[
+                "region",
+                "indicator",
+                "year",
+                "target",
+                "qualifier",
+                "basis",
+                "mean",
+                "se",
+                "df",
+                "lo80",
+                "hi80",
+                "lo95",
+                "hi95",
+                "p_met",
+                "p_at_or_above",
+                "n_obs",
+                "models",
+                "calibration",
+                "reason",
+                "text",
+            ],
+            rows,
+        )?,
+    ));
+
+    // forecasts.csv: every model of every series at the as-of cut-off.
+    let mut rows = Vec::new();
+    if let Some(series) = r.engine.by_cutoff.get(&r.as_of) {
+        for (key, fc) in series {
+            for m in &fc.models {
+                let mut row = vec![
+                    key.0.clone(),
+                    key.1.clone(),
+                    (r.as_of + 1).to_string(),
+                    m.model.clone(),
+                ];
+                row.extend(dist_cols(m.dist.as_ref().ok()));
+                row.push(format!("{:.4}", m.weight));
+                row.push(
+                    m.dist
+                        .as_ref()
+                        .err()
+                        .cloned()
+                        .unwrap_or_else(|| m.detail.clone()),
+                );
+                rows.push(row);
+            }
+            let mut row = vec![
+                key.0.clone(),
+                key.1.clone(),
+                (r.as_of + 1).to_string(),
+                "combined".into(),
+            ];
+            row.extend(dist_cols(fc.combined.as_ref()));
+            row.push("1.0000".into());
+            row.push(format!("calibration factor {:.3}", fc.calibration));
+            rows.push(row);
+        }
+    }
+    files.push((
+        "forecasts.csv".into(),
+        csv_bytes(
+            &[
+                "region",
+                "indicator",
+                "year",
+                "model",
+                "mean",
+                "se",
+                "df",
+                "lo80",
+                "hi80",
+                "lo95",
+                "hi95",
+                "weight",
+                "skipped_reason",
+            ],
+            rows,
+        )?,
+    ));
+
+    // backtest.csv
+    let rows = r.backtest.iter().map(|b| {
+        let (l80, h80) = b.dist.interval(0.8);
+        let (l95, h95) = b.dist.interval(0.95);
+        vec![
+            b.key.0.clone(),
+            b.key.1.clone(),
+            b.origin.to_string(),
+            b.model.clone(),
+            f4(b.actual),
+            f4(b.dist.mean),
+            f4(l80),
+            f4(h80),
+            f4(l95),
+            f4(h95),
+        ]
+    });
+    files.push((
+        "backtest.csv".into(),
+        csv_bytes(
+            &[
+                "region",
+                "indicator",
+                "origin",
+                "model",
+                "actual",
+                "mean",
+                "lo80",
+                "hi80",
+                "lo95",
+                "hi95",
+            ],
+            rows,
+        )?,
+    ));
+
+    // backtest_summary.csv
+    files.push(("backtest_summary.csv".into(), backtest_summary(r)?));
+
+    // calls.csv and calls_summary.csv
+    let rows = r.calls.iter().map(|c| {
+        let mut row = vec![
+            c.target.region.clone(),
+            c.target.indicator.clone(),
+            c.target.year.to_string(),
+            c.target.value.to_string(),
+            c.target.qualifier.as_str().into(),
+            f4(c.outcome),
+            c.met.to_string(),
+            opt(c.p_met),
+        ];
+        row.extend(c.baselines.iter().map(|b| f4(*b)));
+        row
+    });
+    let mut header = vec![
+        "region",
+        "indicator",
+        "year",
+        "target",
+        "qualifier",
+        "outcome",
+        "met",
+        "p_met",
+    ];
+    header.extend(BASELINES.iter().map(|b| *b));
+    files.push(("calls.csv".into(), csv_bytes(&header, rows)?));
+    files.push((
+        "calls_summary.csv".into(),
+        csv_bytes(&["method", "n", "brier", "log_score"], calls_summary(r))?,
+    ));
+
+    // observations_used.csv: which row each growth value came from.
+    let mut rows = Vec::new();
+    for ((region, indicator), s) in &r.panel.growth {
+        for p in &s.points {
+            rows.push(vec![
+                region.clone(),
+                indicator.clone(),
+                p.year.to_string(),
+                f4(p.value),
+                p.vintage.as_str().into(),
+                p.confidence.as_str().into(),
+                p.candidates.to_string(),
+                p.line.to_string(),
+                p.source.clone(),
+            ]);
+        }
+    }
+    files.push((
+        "observations_used.csv".into(),
+        csv_bytes(
+            &[
+                "region",
+                "indicator",
+                "year",
+                "value",
+                "vintage",
+                "confidence",
+                "candidates",
+                "line",
+                "source",
+            ],
+            rows,
+        )?,
+    ));
+    Ok(files)
+}
+
+/// Rows of the calls summary: the engine and the three baselines, on the calls the engine could make.
+pub fn calls_summary(r: &RunResult) -> Vec<Vec<String>> {
+    let made: Vec<_> = r.calls.iter().filter(|c| c.p_met.is_some()).collect();
+    let mut rows = Vec::new();
+    if made.is_empty() {
+        return rows;
+    }
+    let engine: Vec<(f64, bool)> = made
+        .iter()
+        .map(|c| (c.p_met.unwrap_or(0.5), c.met))
+        .collect();
+    let (b, l) = targets::scores(&engine);
+    rows.push(vec!["engine".into(), made.len().to_string(), f4(b), f4(l)]);
+    for (i, name) in BASELINES.iter().enumerate() {
+        let pairs: Vec<(f64, bool)> = made.iter().map(|c| (c.baselines[i], c.met)).collect();
+        let (b, l) = targets::scores(&pairs);
+        rows.push(vec![(*name).into(), made.len().to_string(), f4(b), f4(l)]);
+    }
+    rows
+}
+
+fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    let mut add = |treatment: &str,
+                   scope: &str,
+                   bt: &[BacktestRow],
+                   filter: &dyn Fn(&BacktestRow) -> bool| {
+        let mut groups: BTreeMap<(String, String), Vec<&BacktestRow>> = BTreeMap::new();
+        for b in bt.iter().filter(|b| filter(b)) {
+            groups
+                .entry((b.key.1.clone(), b.model.clone()))
+                .or_default()
+                .push(b);
+            groups
+                .entry(("ALL".into(), b.model.clone()))
+                .or_default()
+                .push(b);
+        }
+        for ((indicator, model), rs) in groups {
+            let a = Accuracy::of(rs);
+            rows.push(vec![
+                treatment.to_string(),
+                scope.to_string(),
+                indicator,
+                model,
+                a.n.to_string(),
+                f4(a.mae),
+                f4(a.rmse),
+                f4(a.coverage80),
+                f4(a.coverage95),
+            ]);
+        }
+    };
+    let iv = r.intervention_years.clone();
+    let all = |_: &BacktestRow| true;
+    let calm = move |b: &BacktestRow| !iv.contains(&b.origin);
+    add("dummies", "all_origins", &r.backtest, &all);
+    add("dummies", "excluding_interventions", &r.backtest, &calm);
+    add("none", "all_origins", &r.backtest_untreated, &all);
+    add(
+        "none",
+        "excluding_interventions",
+        &r.backtest_untreated,
+        &calm,
+    );
+    csv_bytes(
+        &[
+            "treatment",
+            "origins",
+            "indicator",
+            "model",
+            "n",
+            "mae",
+            "rmse",
+            "coverage80",
+            "coverage95",
+        ],
+        rows,
+    )
+}
+
+/// Write files atomically into `dir`: each goes to a temporary file in `dir` first; only when all are
+/// written are they renamed into place. On error, no new file is left behind.
+pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Config(format!(
+            "output path {} exists and is not a directory",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut temps = Vec::new();
+    for (name, bytes) in files {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(dir)
+            .map_err(|source| Error::Io {
+                path: dir.join(name),
+                source,
+            })?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|source| Error::Io {
+                path: dir.join(name),
+                source,
+            })?;
+        temps.push((tmp, dir.join(name)));
+    }
+    for (tmp, path) in temps {
+        tmp.persist(&path).map_err(|e| Error::Io {
+            path,
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+/// The table printed on stdout: one line per target with forecast, 80% interval, P(met) and a verdict.
+pub fn summary_table(r: &RunResult) -> String {
+    let mut s = format!(
+        "indicast: targets for {} as of December {} (growth in %, 80% interval; tolerance of 'about' as configured)\n",
+        r.as_of + 1,
+        r.as_of
+    );
+    s.push_str(&format!(
+        "{:<9} {:<24} {:>16} {:>7} {:>20} {:>6}  {}\n",
+        "region", "indicator", "target", "mean", "80% interval", "P(met)", "verdict"
+    ));
+    for a in &r.assessments {
+        let t = &a.target;
+        let target = format!("{} {}", t.qualifier.as_str(), t.value);
+        match (a.dist, a.p_met) {
+            (Some(d), Some(p)) => {
+                let (lo, hi) = d.interval(0.8);
+                s.push_str(&format!(
+                    "{:<9} {:<24} {:>16} {:>7.2} {:>20} {:>5.0}%  {}\n",
+                    t.region,
+                    t.indicator,
+                    target,
+                    d.mean,
+                    format!("[{lo:.2}, {hi:.2}]"),
+                    p * 100.0,
+                    targets::verdict(p)
+                ));
+            }
+            _ => s.push_str(&format!(
+                "{:<9} {:<24} {:>16}  not assessed: {}\n",
+                t.region,
+                t.indicator,
+                target,
+                a.reason.clone().unwrap_or_default()
+            )),
+        }
+    }
+    let combined: Vec<&BacktestRow> = r
+        .backtest
+        .iter()
+        .filter(|b| b.model == "combined")
+        .collect();
+    let a = Accuracy::of(combined.iter().copied());
+    s.push_str(&format!(
+        "backtest of the combined forecast ({} one-year-ahead forecasts, all series): MAE {:.2} pp, 80% coverage {:.0}%, 95% coverage {:.0}%\n",
+        a.n,
+        a.mae,
+        a.coverage80 * 100.0,
+        a.coverage95 * 100.0
+    ));
+    let cal = r
+        .engine
+        .by_cutoff
+        .get(&r.as_of)
+        .and_then(|m| m.values().next())
+        .map_or(1.0, |f| f.calibration);
+    if cal > 1.0 {
+        s.push_str(&format!(
+            "intervals widened by a factor {cal:.2}: earlier backtests showed the model intervals under-cover\n"
+        ));
+    }
+    for row in calls_summary(r) {
+        s.push_str(&format!(
+            "historical calls, {:<16} n={:<3} Brier {}  log score {}\n",
+            row[0], row[1], row[2], row[3]
+        ));
+    }
+    s
+}

@@ -1,0 +1,191 @@
+//! The `run` job: load → panel → engine (with and without the intervention treatment) → assessments,
+//! backtests, historical calls → tables ready to write.
+
+use std::collections::BTreeSet;
+
+use crate::data::panel::{Panel, SeriesKey};
+use crate::data::{self, DataSource, Dataset};
+use crate::engine::{self, EngineConfig, EngineOutput};
+use crate::error::{Error, Result};
+use crate::forecast::Dist;
+use crate::targets::{self, Assessment, Call};
+
+/// Options of `indicast run`.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Where the data come from.
+    pub source: DataSource,
+    /// As-of year; `None` = the last year with data.
+    pub as_of: Option<i32>,
+    /// Tolerance of `about` growth targets in percentage points.
+    pub tolerance: f64,
+    /// Calibrate intervals with backtest errors.
+    pub calibrate: bool,
+}
+
+/// One backtest record: a forecast of `origin` made with data up to `origin - 1`, and the actual.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestRow {
+    /// Series.
+    pub key: SeriesKey,
+    /// Year forecast.
+    pub origin: i32,
+    /// Model (`combined` after calibration, `combined_raw` before).
+    pub model: String,
+    /// Actual value.
+    pub actual: f64,
+    /// Forecast distribution.
+    pub dist: Dist,
+}
+
+/// Accuracy and coverage of a set of backtest rows.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Accuracy {
+    /// Number of forecasts.
+    pub n: usize,
+    /// Mean absolute error.
+    pub mae: f64,
+    /// Root mean squared error.
+    pub rmse: f64,
+    /// Share of actuals inside the 80% interval.
+    pub coverage80: f64,
+    /// Share of actuals inside the 95% interval.
+    pub coverage95: f64,
+}
+
+impl Accuracy {
+    /// Summarise rows.
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a BacktestRow>) -> Accuracy {
+        let mut a = Accuracy::default();
+        let (mut abs, mut sq, mut c80, mut c95) = (0.0, 0.0, 0, 0);
+        for r in rows {
+            let e = r.actual - r.dist.mean;
+            a.n += 1;
+            abs += e.abs();
+            sq += e * e;
+            let (l80, h80) = r.dist.interval(0.8);
+            let (l95, h95) = r.dist.interval(0.95);
+            c80 += usize::from(l80 <= r.actual && r.actual <= h80);
+            c95 += usize::from(l95 <= r.actual && r.actual <= h95);
+        }
+        if a.n > 0 {
+            let n = a.n as f64;
+            a.mae = abs / n;
+            a.rmse = (sq / n).sqrt();
+            a.coverage80 = c80 as f64 / n;
+            a.coverage95 = c95 as f64 / n;
+        }
+        a
+    }
+}
+
+/// Everything `indicast run` produces.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The validated inputs.
+    pub data: Dataset,
+    /// The as-of year used.
+    pub as_of: i32,
+    /// The resolved series.
+    pub panel: Panel,
+    /// Engine output with the intervention treatment (the one used for assessments).
+    pub engine: EngineOutput,
+    /// Assessments of the targets of `as_of + 1`.
+    pub assessments: Vec<Assessment>,
+    /// Backtest rows (treatment on).
+    pub backtest: Vec<BacktestRow>,
+    /// Backtest rows of the same engine without the intervention treatment.
+    pub backtest_untreated: Vec<BacktestRow>,
+    /// Historical target calls.
+    pub calls: Vec<Call>,
+    /// Intervention years (for summaries).
+    pub intervention_years: Vec<i32>,
+}
+
+/// Backtest rows of an engine output: every model and the combination, for every origin with an actual.
+pub fn backtest_rows(panel: &Panel, out: &EngineOutput) -> Vec<BacktestRow> {
+    let mut rows = Vec::new();
+    for (cutoff, series) in &out.by_cutoff {
+        let origin = cutoff + 1;
+        for (key, fc) in series {
+            let Some(actual) = panel.growth.get(key).and_then(|s| s.get(origin)) else {
+                continue;
+            };
+            let mut push = |model: &str, dist: Dist| {
+                rows.push(BacktestRow {
+                    key: key.clone(),
+                    origin,
+                    model: model.to_string(),
+                    actual,
+                    dist,
+                });
+            };
+            for m in &fc.models {
+                if let Ok(d) = m.dist {
+                    push(&m.model, d);
+                }
+            }
+            if let Some(d) = fc.raw {
+                push("combined_raw", d);
+            }
+            if let Some(d) = fc.combined {
+                push("combined", d);
+            }
+        }
+    }
+    rows
+}
+
+/// Run the whole job.
+pub fn run(cfg: &RunConfig) -> Result<RunResult> {
+    if !(cfg.tolerance.is_finite() && cfg.tolerance >= 0.0) {
+        return Err(Error::Config(format!(
+            "tolerance must be a non-negative number, got {}",
+            cfg.tolerance
+        )));
+    }
+    let data = data::load(&cfg.source)?;
+    let last_year = data
+        .observations
+        .iter()
+        .filter(|o| o.period == "FY")
+        .map(|o| o.year)
+        .max()
+        .ok_or_else(|| Error::Config("indicators.csv has no full-year (FY) observation".into()))?;
+    let as_of = cfg.as_of.unwrap_or(last_year);
+    let panel = Panel::build(&data, as_of);
+    let extra: BTreeSet<SeriesKey> = data
+        .targets
+        .iter()
+        .filter(|t| t.year <= as_of + 1 && t.basis == crate::data::Basis::Growth)
+        .map(|t| (t.region.clone(), t.indicator.clone()))
+        .collect();
+    let ecfg = EngineConfig {
+        as_of,
+        treat_interventions: true,
+        calibrate: cfg.calibrate,
+    };
+    let engine_out = engine::run(&data, &panel, &extra, &ecfg);
+    let untreated = engine::run(
+        &data,
+        &panel,
+        &extra,
+        &EngineConfig {
+            treat_interventions: false,
+            ..ecfg
+        },
+    );
+    let assessments = targets::assess(&data, &panel, &engine_out, as_of, cfg.tolerance);
+    let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);
+    Ok(RunResult {
+        backtest: backtest_rows(&panel, &engine_out),
+        backtest_untreated: backtest_rows(&panel, &untreated),
+        intervention_years: data.intervention_years.clone(),
+        data,
+        as_of,
+        panel,
+        engine: engine_out,
+        assessments,
+        calls,
+    })
+}
