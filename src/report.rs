@@ -226,7 +226,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
         "met",
         "p_met",
     ];
-    header.extend(BASELINES.iter().map(|b| *b));
+    header.extend(BASELINES.iter().copied());
     files.push(("calls.csv".into(), csv_bytes(&header, rows)?));
     files.push((
         "calls_summary.csv".into(),

@@ -39,7 +39,7 @@ fn qr_r(x: &Array2<f64>) -> Result<Array2<f64>> {
             q.column_mut(j).scaled_add(-rij, &qi);
         }
         let norm = q.column(j).dot(&q.column(j)).sqrt();
-        if !(norm > 1e-9 * original_norm.max(f64::MIN_POSITIVE)) || n == 0 {
+        if norm.is_nan() || norm <= 1e-9 * original_norm.max(f64::MIN_POSITIVE) || n == 0 {
             return Err(Error::Fit(format!(
                 "singular design: column {j} is a linear combination of the others (or constant zero)"
             )));
@@ -104,7 +104,7 @@ pub fn fit_ols(x: &Array2<f64>, y: &Array1<f64>) -> Result<OlsFit> {
     let df = (n - p) as f64;
     let sigma2 = rss / df;
     let scale = y.mapv(f64::abs).sum() / n as f64;
-    if !(sigma2 > 1e-20 * scale.max(1.0).powi(2)) {
+    if sigma2.is_nan() || sigma2 <= 1e-20 * scale.max(1.0).powi(2) {
         return Err(Error::Fit("perfect fit: residual variance is zero".into()));
     }
     Ok(OlsFit {

@@ -9,6 +9,7 @@
 
 use linfa::prelude::*;
 use linfa_elasticnet::ElasticNet;
+use linfa_linalg::eigh::Eigh;
 use ndarray::{Array1, Array2, Axis};
 
 use crate::error::{Error, Result};
@@ -26,40 +27,6 @@ pub struct RidgeFit {
     sigma2: f64,
     df: f64,
     n: usize,
-}
-
-/// Solve the small symmetric positive-definite system by Gauss–Jordan elimination with partial pivoting.
-fn inverse(m: &Array2<f64>) -> Result<Array2<f64>> {
-    let p = m.nrows();
-    let mut a = m.clone();
-    let mut inv = Array2::<f64>::eye(p);
-    for c in 0..p {
-        let piv = (c..p)
-            .max_by(|&i, &j| a[[i, c]].abs().total_cmp(&a[[j, c]].abs()))
-            .unwrap_or(c);
-        if a[[piv, c]].abs() < 1e-12 {
-            return Err(Error::Fit("singular ridge system".into()));
-        }
-        for k in 0..p {
-            a.swap([c, k], [piv, k]);
-            inv.swap([c, k], [piv, k]);
-        }
-        let d = a[[c, c]];
-        for k in 0..p {
-            a[[c, k]] /= d;
-            inv[[c, k]] /= d;
-        }
-        for i in 0..p {
-            if i != c {
-                let f = a[[i, c]];
-                for k in 0..p {
-                    a[[i, k]] -= f * a[[c, k]];
-                    inv[[i, k]] -= f * inv[[c, k]];
-                }
-            }
-        }
-    }
-    Ok(inv)
 }
 
 /// Fit ridge regression of `y` on the columns of `x` (no constant column: the intercept is implicit) with
@@ -86,20 +53,37 @@ pub fn fit_ridge(x: &Array2<f64>, y: &Array1<f64>, lambda: f64) -> Result<RidgeF
         ));
     }
     let z = (x - &means) / &sds;
+    // Ridge is invariant to rotations of the regressors, so fit on the principal axes `P = Z V`
+    // (ZᵀZ = V D Vᵀ): with orthogonal columns, linfa's coordinate descent converges in one sweep instead
+    // of crawling along correlated regressors (year, lag and parent growth are strongly correlated).
+    // linfa's duality-gap stopping rule never fires for a pure L2 penalty (the gap it computes stays
+    // positive), so it would always run `max_iterations` sweeps; on orthogonal columns the first sweep is
+    // already exact, so a few sweeps suffice (checked against the closed form in the tests).
+    let ztz = z.t().dot(&z);
+    let (d, v) = ztz
+        .eigh()
+        .map_err(|e| Error::Fit(format!("ridge: eigendecomposition failed: {e}")))?;
+    let rotated = z.dot(&v);
     let model = ElasticNet::params()
         .penalty(lambda)
         .l1_ratio(0.0)
         .with_intercept(true)
-        .tolerance(1e-8)
-        .max_iterations(2_000)
-        .fit(&Dataset::new(z.clone(), y.clone()))
+        .tolerance(1e-10)
+        .max_iterations(4)
+        .fit(&Dataset::new(rotated, y.clone()))
         .map_err(|e| Error::Fit(format!("linfa elastic net failed: {e}")))?;
-    let w = model.hyperplane().clone();
+    let w = v.dot(model.hyperplane());
     let intercept = model.intercept();
 
-    let ztz = z.t().dot(&z);
-    let a = inverse(&(&ztz + &(Array2::<f64>::eye(p) * (n as f64 * lambda))))?;
-    let hat_trace: f64 = (z.dot(&a).dot(&z.t())).diag().sum();
+    let nl = n as f64 * lambda;
+    let d = d.mapv(|di| di.max(0.0));
+    let shrink = d.mapv(|di| di / (di + nl));
+    if d.iter().any(|&di| di + nl <= 1e-12) {
+        return Err(Error::Fit(
+            "ridge: singular system (no penalty and collinear regressors)".into(),
+        ));
+    }
+    let hat_trace: f64 = shrink.sum();
     let resid = y - &(z.dot(&w) + intercept);
     let df = n as f64 - 1.0 - hat_trace;
     if df < 1.0 {
@@ -108,10 +92,11 @@ pub fn fit_ridge(x: &Array2<f64>, y: &Array1<f64>, lambda: f64) -> Result<RidgeF
         ));
     }
     let sigma2 = resid.dot(&resid) / df;
-    if !(sigma2 > 0.0) {
+    if sigma2.is_nan() || sigma2 <= 0.0 {
         return Err(Error::Fit("ridge: perfect fit".into()));
     }
-    let w_cov = a.dot(&ztz).dot(&a);
+    // Cov(w)/σ² = A ZᵀZ A with A = (ZᵀZ + nλI)⁻¹ = V diag(1/(d+nλ)) Vᵀ.
+    let w_cov = (&v * &d.mapv(|di| di / ((di + nl) * (di + nl)))).dot(&v.t());
     Ok(RidgeFit {
         means,
         sds,
@@ -145,6 +130,40 @@ impl RidgeFit {
 mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
+
+    /// Solve the small symmetric positive-definite system by Gauss–Jordan elimination with partial pivoting.
+    fn inverse(m: &Array2<f64>) -> Result<Array2<f64>> {
+        let p = m.nrows();
+        let mut a = m.clone();
+        let mut inv = Array2::<f64>::eye(p);
+        for c in 0..p {
+            let piv = (c..p)
+                .max_by(|&i, &j| a[[i, c]].abs().total_cmp(&a[[j, c]].abs()))
+                .unwrap_or(c);
+            if a[[piv, c]].abs() < 1e-12 {
+                return Err(Error::Fit("singular ridge system".into()));
+            }
+            for k in 0..p {
+                a.swap([c, k], [piv, k]);
+                inv.swap([c, k], [piv, k]);
+            }
+            let d = a[[c, c]];
+            for k in 0..p {
+                a[[c, k]] /= d;
+                inv[[c, k]] /= d;
+            }
+            for i in 0..p {
+                if i != c {
+                    let f = a[[i, c]];
+                    for k in 0..p {
+                        a[[i, k]] -= f * a[[c, k]];
+                        inv[[i, k]] -= f * inv[[c, k]];
+                    }
+                }
+            }
+        }
+        Ok(inv)
+    }
 
     #[test]
     fn linfa_solution_matches_closed_form_ridge() {
