@@ -80,6 +80,24 @@ impl Dist {
     }
 }
 
+/// Sum of independent t-like error terms `(variance, df)` as one Student-t: variances add, and the degrees
+/// of freedom follow Welch–Satterthwaite, `df = (Σvᵢ)² / Σ(vᵢ²/dfᵢ)` (an infinite df contributes nothing to
+/// the denominator, so a Gaussian driver error makes the sum closer to Gaussian).
+pub fn sum_of_errors(mean: f64, terms: &[(f64, f64)]) -> Dist {
+    let total: f64 = terms.iter().map(|t| t.0).sum();
+    let denom: f64 = terms
+        .iter()
+        .filter(|t| t.0 > 0.0 && t.1.is_finite())
+        .map(|t| t.0 * t.0 / t.1)
+        .sum();
+    let df = if denom > 0.0 {
+        total * total / denom
+    } else {
+        f64::INFINITY
+    };
+    Dist::new(mean, total.sqrt(), df)
+}
+
 /// Quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile(df: f64, p: f64) -> f64 {
     StudentsT::new(0.0, 1.0, df.max(1.0))

@@ -408,7 +408,7 @@ pub fn summary_table(r: &RunResult) -> String {
             (Some(d), Some(p)) => {
                 let (lo, hi) = d.interval(0.8);
                 s.push_str(&format!(
-                    "{:<9} {:<24} {:>16} {:>7.2} {:>20} {:>5.0}%  {}\n",
+                    "{:<9} {:<24} {:>16} {:>7.2} {:>20} {:>5.1}%  {}\n",
                     t.region,
                     t.indicator,
                     target,

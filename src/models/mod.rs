@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use ndarray::Array1;
 
 use crate::data::panel::{Panel, Series, SeriesKey};
-use crate::forecast::Dist;
+use crate::forecast::{Dist, sum_of_errors};
 
 /// A regressor of the regression models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,9 @@ pub enum Feature {
     /// Another indicator of the same region, same year.
     Same(&'static str),
 }
+
+/// Forecast error of a regressor whose value is known: no variance.
+const KNOWN: (f64, f64) = (0.0, f64::INFINITY);
 
 /// The family of a model.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,14 +203,14 @@ impl Context<'_> {
     }
 
     /// Value and variance of a feature in the forecast year.
-    fn feature_ahead(&self, key: &SeriesKey, f: Feature) -> Result<(f64, f64), String> {
+    fn feature_ahead(&self, key: &SeriesKey, f: Feature) -> Result<(f64, (f64, f64)), String> {
         let t = self.target_year();
         match f {
-            Feature::Year => Ok((f64::from(t - self.cutoff), 0.0)),
+            Feature::Year => Ok((f64::from(t - self.cutoff), KNOWN)),
             Feature::Lag1 => self
                 .series(&key.0, &key.1)
                 .and_then(|s| s.get(t - 1))
-                .map(|v| (v, 0.0))
+                .map(|v| (v, KNOWN))
                 .ok_or_else(|| format!("no value for {} (needed as the lag)", t - 1)),
             Feature::Parent => {
                 let parent = self
@@ -216,13 +219,13 @@ impl Context<'_> {
                     .ok_or_else(|| format!("{} has no parent region", key.0))?;
                 self.driver_forecasts
                     .get(&(parent.clone(), key.1.clone()))
-                    .map(|d| (d.mean, d.se * d.se))
+                    .map(|d| (d.mean, (d.se * d.se, d.df)))
                     .ok_or_else(|| format!("no forecast of {parent}.{} for {t}", key.1))
             }
             Feature::Same(ind) => self
                 .driver_forecasts
                 .get(&(key.0.clone(), ind.to_string()))
-                .map(|d| (d.mean, d.se * d.se))
+                .map(|d| (d.mean, (d.se * d.se, d.df)))
                 .ok_or_else(|| format!("no forecast of {}.{ind} for {t}", key.0)),
         }
     }
@@ -294,7 +297,7 @@ impl Context<'_> {
                 n_obs: n,
             };
         }
-        let ahead: Result<Vec<(f64, f64)>, String> = features
+        let ahead: Result<Vec<(f64, (f64, f64))>, String> = features
             .iter()
             .map(|&f| self.feature_ahead(key, f))
             .collect();
@@ -312,7 +315,9 @@ impl Context<'_> {
             .map(|r| std::iter::once(1.0).chain(r).collect())
             .collect();
         let x0 = Array1::from_iter(std::iter::once(1.0).chain(ahead.iter().map(|a| a.0)));
-        let v0 = Array1::from_iter(std::iter::once(0.0).chain(ahead.iter().map(|a| a.1)));
+        let v0: Vec<(f64, f64)> = std::iter::once(KNOWN)
+            .chain(ahead.iter().map(|a| a.1))
+            .collect();
         let dist = ols::fit_ols(&ols::design(&rows), &Array1::from(ys))
             .map(|f| f.predict_uncertain(&x0, &v0))
             .map_err(|e| e.to_string());
@@ -321,7 +326,7 @@ impl Context<'_> {
 
     fn ridge(&self, key: &SeriesKey, features: &[Feature], lambda: f64) -> ModelResult {
         // Drop features that cannot be provided ahead (e.g. no parent): ridge uses what is available.
-        let usable: Vec<(Feature, (f64, f64))> = features
+        let usable: Vec<(Feature, (f64, (f64, f64)))> = features
             .iter()
             .filter_map(|&f| self.feature_ahead(key, f).ok().map(|a| (f, a)))
             .collect();
@@ -335,7 +340,7 @@ impl Context<'_> {
         let (xs, ys) = self.rows(key, &fs);
         let n = ys.len();
         let x0 = Array1::from_iter(usable.iter().map(|u| u.1.0));
-        let v0 = Array1::from_iter(usable.iter().map(|u| u.1.1));
+        let v0: Vec<(f64, f64)> = usable.iter().map(|u| u.1.1).collect();
         let dist = ridge::fit_ridge(&ols::design(&xs), &Array1::from(ys), lambda)
             .map(|f| f.predict_uncertain(&x0, &v0))
             .map_err(|e| e.to_string());
@@ -401,9 +406,13 @@ impl Context<'_> {
         let n = own.len() as f64;
         let gap = (own.iter().sum::<f64>() + GAP_PRIOR_OBS * pooled_mean) / (n + GAP_PRIOR_OBS);
         let s2 = within_ss / within_df;
-        let var = s2 * (1.0 + 1.0 / (n + GAP_PRIOR_OBS)) + parent_fc.se * parent_fc.se;
+        let own_var = s2 * (1.0 + 1.0 / (n + GAP_PRIOR_OBS));
+        let parent_var = parent_fc.se * parent_fc.se;
         ModelResult {
-            dist: Ok(Dist::new(parent_fc.mean + gap, var.sqrt(), within_df)),
+            dist: Ok(sum_of_errors(
+                parent_fc.mean + gap,
+                &[(own_var, within_df), (parent_var, parent_fc.df)],
+            )),
             n_obs: own.len(),
         }
     }

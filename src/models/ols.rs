@@ -7,7 +7,7 @@ use linfa_linear::LinearRegression;
 use ndarray::{Array1, Array2, Axis};
 
 use crate::error::{Error, Result};
-use crate::forecast::Dist;
+use crate::forecast::{Dist, sum_of_errors};
 
 /// A fitted OLS regression with everything needed for prediction intervals.
 #[derive(Debug, Clone)]
@@ -139,19 +139,21 @@ impl OlsFit {
         Dist::new(mean, var.sqrt(), self.df)
     }
 
-    /// Predictive distribution at `x0` when some regressors are themselves forecasts: `x0_var[j]` is the
-    /// variance of regressor `j` (0 for known values). Their contribution `Σ βⱼ² Var(xⱼ)` is added to the
-    /// OLS prediction variance, treating the regressors' forecast errors as independent of each other and
-    /// of this equation's residual.
-    pub fn predict_uncertain(&self, x0: &Array1<f64>, x0_var: &Array1<f64>) -> Dist {
+    /// Predictive distribution at `x0` when some regressors are themselves forecasts: `x0_err[j]` is the
+    /// (variance, degrees of freedom) of regressor `j`'s forecast (`(0, ∞)` for known values). Their
+    /// contribution `Σ βⱼ² Var(xⱼ)` is added to the OLS prediction variance, treating the regressors'
+    /// forecast errors as independent of each other and of this equation's residual; the degrees of
+    /// freedom of the sum follow Welch–Satterthwaite ([`crate::forecast::sum_of_errors`]).
+    pub fn predict_uncertain(&self, x0: &Array1<f64>, x0_err: &[(f64, f64)]) -> Dist {
         let base = self.predict(x0);
-        let extra: f64 = self
-            .beta
-            .iter()
-            .zip(x0_var.iter())
-            .map(|(b, v)| b * b * v)
-            .sum();
-        Dist::new(base.mean, (base.se * base.se + extra).sqrt(), base.df)
+        let mut terms = vec![(base.se * base.se, base.df)];
+        terms.extend(
+            self.beta
+                .iter()
+                .zip(x0_err)
+                .map(|(b, (v, df))| (b * b * v, *df)),
+        );
+        sum_of_errors(base.mean, &terms)
     }
 }
 

@@ -13,7 +13,7 @@ use linfa_linalg::eigh::Eigh;
 use ndarray::{Array1, Array2, Axis};
 
 use crate::error::{Error, Result};
-use crate::forecast::Dist;
+use crate::forecast::{Dist, sum_of_errors};
 
 /// A fitted ridge regression.
 #[derive(Debug, Clone)]
@@ -110,14 +110,16 @@ pub fn fit_ridge(x: &Array2<f64>, y: &Array1<f64>, lambda: f64) -> Result<RidgeF
 }
 
 impl RidgeFit {
-    /// Predictive distribution at `x0` whose entries have forecast variances `x0_var` (0 when known).
-    pub fn predict_uncertain(&self, x0: &Array1<f64>, x0_var: &Array1<f64>) -> Dist {
+    /// Predictive distribution at `x0` whose entries have forecast errors `x0_err` = (variance, df)
+    /// (`(0, ∞)` when known).
+    pub fn predict_uncertain(&self, x0: &Array1<f64>, x0_err: &[(f64, f64)]) -> Dist {
         let z0 = (x0 - &self.means) / &self.sds;
         let mean = self.intercept + z0.dot(&self.w);
         let coef = &self.w / &self.sds;
-        let extra: f64 = coef.iter().zip(x0_var).map(|(b, v)| b * b * v).sum();
-        let var = self.sigma2 * (1.0 + 1.0 / self.n as f64 + z0.dot(&self.w_cov.dot(&z0))) + extra;
-        Dist::new(mean, var.sqrt(), self.df)
+        let own = self.sigma2 * (1.0 + 1.0 / self.n as f64 + z0.dot(&self.w_cov.dot(&z0)));
+        let mut terms = vec![(own, self.df)];
+        terms.extend(coef.iter().zip(x0_err).map(|(b, (v, df))| (b * b * v, *df)));
+        sum_of_errors(mean, &terms)
     }
 
     /// Coefficients on the original scale (without the intercept).
