@@ -44,6 +44,9 @@ pub enum Feature {
 /// Forecast error of a regressor whose value is known: no variance.
 const KNOWN: (f64, f64) = (0.0, f64::INFINITY);
 
+/// A regressor's value in the forecast year and its forecast error (variance, degrees of freedom).
+type Ahead = (f64, (f64, f64));
+
 /// The family of a model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelKind {
@@ -203,7 +206,7 @@ impl Context<'_> {
     }
 
     /// Value and variance of a feature in the forecast year.
-    fn feature_ahead(&self, key: &SeriesKey, f: Feature) -> Result<(f64, (f64, f64)), String> {
+    fn feature_ahead(&self, key: &SeriesKey, f: Feature) -> Result<Ahead, String> {
         let t = self.target_year();
         match f {
             Feature::Year => Ok((f64::from(t - self.cutoff), KNOWN)),
@@ -297,7 +300,7 @@ impl Context<'_> {
                 n_obs: n,
             };
         }
-        let ahead: Result<Vec<(f64, (f64, f64))>, String> = features
+        let ahead: Result<Vec<Ahead>, String> = features
             .iter()
             .map(|&f| self.feature_ahead(key, f))
             .collect();
@@ -326,7 +329,7 @@ impl Context<'_> {
 
     fn ridge(&self, key: &SeriesKey, features: &[Feature], lambda: f64) -> ModelResult {
         // Drop features that cannot be provided ahead (e.g. no parent): ridge uses what is available.
-        let usable: Vec<(Feature, (f64, (f64, f64)))> = features
+        let usable: Vec<(Feature, Ahead)> = features
             .iter()
             .filter_map(|&f| self.feature_ahead(key, f).ok().map(|a| (f, a)))
             .collect();
