@@ -135,7 +135,10 @@ fn bridge_regression_recovers_coefficients_and_intervals_cover() {
     assert!((0.935..=0.965).contains(&c95), "95% coverage {c95}");
 }
 
-fn synthetic_panel(series: &[(&str, &str, Vec<(i32, f64)>)]) -> Panel {
+/// (region, indicator, (year, value) points) of a synthetic series.
+type SyntheticSeries<'a> = (&'a str, &'a str, Vec<(i32, f64)>);
+
+fn synthetic_panel(series: &[SyntheticSeries<'_>]) -> Panel {
     let mut growth = BTreeMap::new();
     for (region, indicator, pts) in series {
         let points = pts
