@@ -8,7 +8,12 @@ use indicast::report;
 use indicast::run::{RunConfig, run};
 
 fn whole_run(c: &mut Criterion) {
-    let cfg = RunConfig { source: DataSource::Bundled, as_of: None, tolerance: 0.5, calibrate: true };
+    let cfg = RunConfig {
+        source: DataSource::Bundled,
+        as_of: None,
+        tolerance: 0.5,
+        calibrate: true,
+    };
     c.bench_function("run_bundled_as_of_2022", |b| {
         b.iter(|| {
             let r = run(&cfg).expect("bundled data are valid");

@@ -22,7 +22,9 @@
 //! the factors by which the 80% and 95% intervals would have had to be scaled to cover as often as promised
 //! (empirical 80% quantile of `|e| / (se·t₀.₉₀)`, 95% quantile of `|e| / (se·t₀.₉₇₅)`). The standard
 //! error is multiplied by the mean of the two factors when it exceeds 1 (intervals are only ever widened)
-//! and at least [`MIN_CALIBRATION_ERRORS`] errors exist.
+//! and at least [`MIN_CALIBRATION_ERRORS`] errors exist. (A two-sided factor, which would also narrow
+//! over-covering intervals, was measured on the bundled backtests: coverage 81.5% / 93.3% instead of
+//! 84.6% / 95.2%, but a worse Brier score of the historical target calls, 0.181 instead of 0.175.)
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -11,7 +11,13 @@ use indicast::run::{RunConfig, run};
 
 /// Forecast economic indicators and the probability that planning targets are met.
 #[derive(Debug, Parser)]
-#[command(name = "indicast", version, about, long_about = None)]
+#[command(
+    name = "indicast",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/           your own indicators.csv, targets.csv, regions.csv\n\nSee `indicast run --help` for the outputs and the rules."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -352,41 +352,94 @@ fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
 }
 
 /// Write files atomically into `dir`: each goes to a temporary file in `dir` first; only when all are
-/// written are they renamed into place. On error, no new file is left behind.
+/// written are they renamed into place. Existing files are set aside first and put back if any rename
+/// fails, so on error the directory holds exactly the files it held before.
 pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Config(format!(
-            "output path {} exists and is not a directory",
+            "output path {} exists and is not a directory; choose another --out",
             dir.display()
         )));
     }
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    for (name, _) in files {
+        let path = dir.join(name);
+        if path.is_dir() {
+            return Err(Error::Config(format!(
+                "{} is a directory; remove it or choose another --out",
+                path.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut temps = Vec::new();
     for (name, bytes) in files {
+        let path = dir.join(name);
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .tempfile_in(dir)
-            .map_err(|source| Error::Io {
-                path: dir.join(name),
-                source,
-            })?;
+            .map_err(io(&path))?;
         tmp.write_all(bytes)
+            .and_then(|_| readable_by_all(tmp.as_file()))
             .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|source| Error::Io {
-                path: dir.join(name),
-                source,
-            })?;
-        temps.push((tmp, dir.join(name)));
+            .map_err(io(&path))?;
+        temps.push((tmp, path));
     }
+    // Set existing outputs aside, then move the new ones in; undo everything on the first failure.
+    let mut backups: Vec<(tempfile::TempPath, std::path::PathBuf)> = Vec::new();
+    let mut placed: Vec<std::path::PathBuf> = Vec::new();
+    let mut failure = None;
     for (tmp, path) in temps {
-        tmp.persist(&path).map_err(|e| Error::Io {
-            path,
-            source: e.error,
-        })?;
+        if path.exists() {
+            let backup = match tempfile::Builder::new().prefix(".old.").tempfile_in(dir) {
+                Ok(b) => b.into_temp_path(),
+                Err(e) => {
+                    failure = Some(Error::Io { path, source: e });
+                    break;
+                }
+            };
+            if let Err(e) = std::fs::rename(&path, &backup) {
+                failure = Some(Error::Io { path, source: e });
+                break;
+            }
+            backups.push((backup, path.clone()));
+        }
+        if let Err(e) = tmp.persist(&path) {
+            failure = Some(Error::Io {
+                path,
+                source: e.error,
+            });
+            break;
+        }
+        placed.push(path);
     }
+    match failure {
+        None => Ok(()),
+        Some(err) => {
+            for path in placed {
+                let _ = std::fs::remove_file(path);
+            }
+            for (backup, path) in backups {
+                let _ = backup.persist(&path);
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Output files are for sharing: make them readable by everyone, as a plain `create` would with the
+/// usual umask (temporary files are created private).
+fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
     Ok(())
 }
 
@@ -401,6 +454,12 @@ pub fn summary_table(r: &RunResult) -> String {
         "{:<9} {:<24} {:>16} {:>7} {:>20} {:>6}  {}\n",
         "region", "indicator", "target", "mean", "80% interval", "P(met)", "verdict"
     ));
+    if r.assessments.is_empty() {
+        s.push_str(&format!(
+            "(no targets for {} in the target files)\n",
+            r.as_of + 1
+        ));
+    }
     for a in &r.assessments {
         let t = &a.target;
         let target = format!("{} {}", t.qualifier.as_str(), t.value);
@@ -440,6 +499,24 @@ pub fn summary_table(r: &RunResult) -> String {
         a.coverage80 * 100.0,
         a.coverage95 * 100.0
     ));
+    if !r.intervention_years.is_empty() {
+        let iv = &r.intervention_years;
+        let acc = |rows: &[BacktestRow], skip: bool| {
+            Accuracy::of(
+                rows.iter()
+                    .filter(|b| b.model == "combined" && !(skip && iv.contains(&b.origin))),
+            )
+        };
+        let years: Vec<String> = iv.iter().map(i32::to_string).collect();
+        s.push_str(&format!(
+            "intervention years {} with own intercepts: combined MAE {:.2} vs {:.2} without the treatment ({:.2} vs {:.2} on the other origins)\n",
+            years.join("/"),
+            acc(&r.backtest, false).mae,
+            acc(&r.backtest_untreated, false).mae,
+            acc(&r.backtest, true).mae,
+            acc(&r.backtest_untreated, true).mae,
+        ));
+    }
     let cal = r
         .engine
         .by_cutoff

@@ -152,7 +152,20 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         .map(|o| o.year)
         .max()
         .ok_or_else(|| Error::Config("indicators.csv has no full-year (FY) observation".into()))?;
+    let first_year = data
+        .observations
+        .iter()
+        .filter(|o| o.period == "FY")
+        .map(|o| o.year)
+        .min()
+        .unwrap_or(last_year);
     let as_of = cfg.as_of.unwrap_or(last_year);
+    if as_of <= first_year || as_of > last_year {
+        return Err(Error::Config(format!(
+            "--as-of {as_of} is outside the data: use a year from {} to {last_year} (forecasts are one year ahead of the as-of year)",
+            first_year + 1
+        )));
+    }
     let panel = Panel::build(&data, as_of);
     let extra: BTreeSet<SeriesKey> = data
         .targets

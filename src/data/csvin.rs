@@ -3,6 +3,22 @@
 
 use crate::error::{Error, Problem, Result};
 
+/// 1-based line number of the byte at `offset`, given the offsets of all `\n` bytes.
+fn line_of(newlines: &[u64], offset: u64) -> u64 {
+    1 + newlines.partition_point(|&n| n < offset) as u64
+}
+
+/// The csv crate may report a record of a CRLF file as starting at the previous line's `\n`: skip line
+/// terminators to the record's first byte.
+fn record_start(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut i = offset as usize;
+    while i < bytes.len() && (bytes[i] == b'\n' || bytes[i] == b'\r') {
+        i += 1;
+    }
+    i as u64
+}
+
 /// A parsed CSV file: header plus records with their 1-based line numbers.
 pub(crate) struct Table {
     pub file: String,
@@ -14,6 +30,14 @@ impl Table {
     /// Parse `text` (already decoded) as CSV. `file` is only used in messages.
     pub fn parse(file: &str, text: &str) -> Result<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Lines are counted from byte offsets: the csv crate's own line counter is one short on
+        // CRLF files (as saved by Excel).
+        let newlines: Vec<u64> = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i as u64)
+            .collect();
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .from_reader(text.as_bytes());
@@ -31,10 +55,12 @@ impl Table {
         for rec in rdr.records() {
             let rec = rec.map_err(|e| Error::Csv {
                 file: file.to_string(),
-                line: e.position().map_or(0, |p| p.line()),
+                line: e.position().map_or(0, |p| line_of(&newlines, p.byte())),
                 message: e.to_string(),
             })?;
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = rec
+                .position()
+                .map_or(0, |p| line_of(&newlines, record_start(text, p.byte())));
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

@@ -15,13 +15,16 @@
 //! # Growth series
 //! Published growth rows (`kind = growth_pct`, period `FY`) are used as they are. For a level indicator `X`,
 //! the growth series `X_growth` is completed from levels only where the published growth is missing, both
-//! years `t-1` and `t` have a level in the same unit, and `breaks.csv` has no break for that region and
+//! years `t-1` and `t` have a level in the same currency unit ([`AMOUNT_UNITS`]: not shares or head counts), and `breaks.csv` has no break for that region and
 //! indicator at `t` (e.g. the 2018 economic census for GDP levels, the 2011 FAI threshold). Years without a
 //! value stay missing: series are irregular and the models accept gaps.
 
 use std::collections::BTreeMap;
 
 use super::{Confidence, Dataset, Kind, Observation, Vintage};
+
+/// Units of amounts whose growth rate is meaningful (not shares, rates or head counts).
+pub const AMOUNT_UNITS: &[&str] = &["100m_CNY", "10k_CNY", "CNY", "100m_USD", "USD"];
 
 /// Key of a series: (region, indicator).
 pub type SeriesKey = (String, String);
@@ -141,8 +144,9 @@ impl Panel {
                 if b.year != a.year + 1 || a.value <= 0.0 {
                     continue;
                 }
-                if level_units.get(&(key.clone(), a.year))
-                    != level_units.get(&(key.clone(), b.year))
+                let unit = level_units.get(&(key.clone(), a.year));
+                if unit != level_units.get(&(key.clone(), b.year))
+                    || !unit.is_some_and(|u| AMOUNT_UNITS.contains(&u.as_str()))
                 {
                     continue;
                 }
