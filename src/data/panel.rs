@@ -180,3 +180,243 @@ impl Panel {
         panel
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Break, Region};
+
+    fn obs(
+        indicator: &str,
+        year: i32,
+        value: f64,
+        kind: Kind,
+        vintage: Vintage,
+        confidence: Confidence,
+        line: u64,
+    ) -> Observation {
+        Observation {
+            region: "Zibo".into(),
+            indicator: indicator.into(),
+            period: "FY".into(),
+            year,
+            value,
+            unit: if kind == Kind::Level {
+                "100m_CNY".into()
+            } else {
+                "pct".into()
+            },
+            kind,
+            vintage,
+            confidence,
+            source: format!("s{line}"),
+            line,
+        }
+    }
+
+    fn dataset(observations: Vec<Observation>, breaks: Vec<Break>) -> Dataset {
+        let mut ds = Dataset {
+            observations,
+            breaks,
+            ..Dataset::default()
+        };
+        ds.regions.insert(
+            "Zibo".into(),
+            Region {
+                name: "Zibo".into(),
+                parent: None,
+                name_zh: String::new(),
+            },
+        );
+        ds
+    }
+
+    #[test]
+    fn low_confidence_row_loses_to_any_better_row_even_of_a_weaker_vintage() {
+        // Shandong 2022 in the bundled data: preliminary 4.0 (medium) vs "reported" 5.4 (low, flagged as an error).
+        let ds = dataset(
+            vec![
+                obs(
+                    "g",
+                    2022,
+                    4.0,
+                    Kind::GrowthPct,
+                    Vintage::Preliminary,
+                    Confidence::Medium,
+                    2,
+                ),
+                obs(
+                    "g",
+                    2022,
+                    5.4,
+                    Kind::GrowthPct,
+                    Vintage::Reported,
+                    Confidence::Low,
+                    3,
+                ),
+            ],
+            vec![],
+        );
+        let p = Panel::build(&ds, 2022);
+        let point = p.growth[&("Zibo".into(), "g".into())]
+            .point(2022)
+            .unwrap()
+            .clone();
+        assert_eq!(point.value, 4.0);
+        assert_eq!(point.candidates, 2);
+        assert_eq!(point.line, 2);
+    }
+
+    #[test]
+    fn revised_beats_initial_and_ties_go_to_the_earlier_line() {
+        let ds = dataset(
+            vec![
+                obs(
+                    "g",
+                    2019,
+                    5.5,
+                    Kind::GrowthPct,
+                    Vintage::Initial,
+                    Confidence::High,
+                    2,
+                ),
+                obs(
+                    "g",
+                    2019,
+                    5.3,
+                    Kind::GrowthPct,
+                    Vintage::Revised,
+                    Confidence::High,
+                    3,
+                ),
+                obs(
+                    "g",
+                    2020,
+                    1.0,
+                    Kind::GrowthPct,
+                    Vintage::Reported,
+                    Confidence::High,
+                    4,
+                ),
+                obs(
+                    "g",
+                    2020,
+                    2.0,
+                    Kind::GrowthPct,
+                    Vintage::Reported,
+                    Confidence::High,
+                    5,
+                ),
+            ],
+            vec![],
+        );
+        let p = Panel::build(&ds, 2022);
+        let s = &p.growth[&("Zibo".into(), "g".into())];
+        assert_eq!(s.get(2019), Some(5.3));
+        assert_eq!(s.get(2020), Some(1.0));
+    }
+
+    #[test]
+    fn growth_is_derived_from_consecutive_levels_but_never_across_a_break_or_over_published_growth()
+    {
+        let ds = dataset(
+            vec![
+                obs(
+                    "gdp",
+                    2016,
+                    100.0,
+                    Kind::Level,
+                    Vintage::Reported,
+                    Confidence::High,
+                    2,
+                ),
+                obs(
+                    "gdp",
+                    2017,
+                    110.0,
+                    Kind::Level,
+                    Vintage::Reported,
+                    Confidence::High,
+                    3,
+                ),
+                obs(
+                    "gdp",
+                    2018,
+                    121.0,
+                    Kind::Level,
+                    Vintage::Reported,
+                    Confidence::Medium,
+                    4,
+                ),
+                obs(
+                    "gdp",
+                    2019,
+                    80.0,
+                    Kind::Level,
+                    Vintage::Revised,
+                    Confidence::High,
+                    5,
+                ),
+                obs(
+                    "gdp",
+                    2021,
+                    90.0,
+                    Kind::Level,
+                    Vintage::Revised,
+                    Confidence::High,
+                    6,
+                ),
+                obs(
+                    "gdp_growth",
+                    2018,
+                    9.5,
+                    Kind::GrowthPct,
+                    Vintage::Reported,
+                    Confidence::High,
+                    7,
+                ),
+            ],
+            vec![Break {
+                region: "*".into(),
+                indicator: "gdp".into(),
+                year: 2019,
+            }],
+        );
+        let p = Panel::build(&ds, 2022);
+        let s = &p.growth[&("Zibo".into(), "gdp_growth".into())];
+        assert!((s.get(2017).unwrap() - 10.0).abs() < 1e-12);
+        assert_eq!(s.point(2017).unwrap().vintage, Vintage::Derived);
+        assert_eq!(s.get(2018), Some(9.5), "published growth wins over derived");
+        assert_eq!(s.get(2019), None, "no growth across the census break");
+        assert_eq!(s.get(2021), None, "no growth across a gap year");
+    }
+
+    #[test]
+    fn data_after_the_as_of_year_is_invisible() {
+        let ds = dataset(
+            vec![
+                obs(
+                    "g",
+                    2021,
+                    8.0,
+                    Kind::GrowthPct,
+                    Vintage::Reported,
+                    Confidence::High,
+                    2,
+                ),
+                obs(
+                    "g",
+                    2022,
+                    3.0,
+                    Kind::GrowthPct,
+                    Vintage::Reported,
+                    Confidence::High,
+                    3,
+                ),
+            ],
+            vec![],
+        );
+        let p = Panel::build(&ds, 2021);
+        assert_eq!(p.growth[&("Zibo".into(), "g".into())].points.len(), 1);
+    }
+}
