@@ -3,7 +3,7 @@
 //!
 //! | model | equation (fitted on years ≤ cut-off) | needs |
 //! |---|---|---|
-//! | `mean` | yₜ = μ on the last 5 observations (the baseline every model must beat) | 3 obs |
+//! | `mean` | yₜ = μ on the last 5 observations of the last 8 years (the baseline every model must beat) | 3 obs |
 //! | `trend` | yₜ = a + b·t, gaps allowed | df ≥ 2 |
 //! | `ar1` | yₜ = a + φ·yₜ₋₁ on consecutive pairs | value at the cut-off |
 //! | `parent` | yₜ = a + b·parentₜ, parent forecast fed in with its variance | parent forecast |
@@ -75,6 +75,8 @@ pub const RIDGE_PENALTIES: &[f64] = &[0.03, 0.1, 0.3, 1.0, 3.0];
 pub const RIDGE_DEFAULT: f64 = 0.3;
 /// Observations used by the `mean` baseline.
 pub const MEAN_WINDOW: usize = 5;
+/// The `mean` baseline only uses observations of the last this many years up to the cut-off.
+pub const MEAN_YEARS: i32 = 8;
 /// Prior weight (in observations) of the pooled regional gap in the `parent_gap` model.
 pub const GAP_PRIOR_OBS: f64 = 3.0;
 
@@ -268,7 +270,14 @@ impl Context<'_> {
     }
 
     fn mean(&self, key: &SeriesKey) -> ModelResult {
-        let (_, ys) = self.rows(key, &[]);
+        let (xs, ys) = self.rows(key, &[Feature::Year]);
+        // Only observations of the last MEAN_YEARS years count as "recent" (sparse city series).
+        let ys: Vec<f64> = xs
+            .iter()
+            .zip(&ys)
+            .filter(|(x, _)| x[0] > -f64::from(MEAN_YEARS))
+            .map(|(_, y)| *y)
+            .collect();
         let recent = &ys[ys.len().saturating_sub(MEAN_WINDOW)..];
         let n = recent.len();
         if n < 3 {
