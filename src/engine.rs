@@ -224,7 +224,11 @@ fn combine(models: &[ModelForecast], errors: &[Vec<f64>]) -> (Vec<f64>, Option<D
             .map(|&i| 1.0 / mse(&errors[i]).max(1e-6))
             .collect();
         let total: f64 = inv.iter().sum();
-        let baseline = eligible
+        if !(total.is_finite() && total > 0.0) {
+            return (w, None);
+        }
+        // The anchor goes to the baseline whenever it is fitted, even before it has enough errors.
+        let baseline = fitted
             .iter()
             .copied()
             .find(|&i| models[i].model == BASELINE_MODEL);
@@ -278,6 +282,11 @@ pub fn run(
         Vec::new()
     };
     let order = series_order(panel, extra_series, &parents);
+    let families: HashMap<String, String> = ds
+        .meta
+        .iter()
+        .map(|(k, m)| (k.clone(), m.family.clone()))
+        .collect();
     let first_year = panel
         .growth
         .values()
@@ -319,6 +328,7 @@ pub fn run(
                 continue;
             }
             let ctx = Context {
+                families: &families,
                 panel,
                 parents: &parents,
                 cutoff,

@@ -86,6 +86,9 @@ fn main() -> ExitCode {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
+            for w in &result.panel.warnings {
+                eprintln!("warning: {w}");
+            }
             print!("{}", report::summary_table(&result));
             println!("wrote {} files to {}", files.len(), out.display());
             if result.assessments.iter().any(|a| a.p_met.is_none()) {

@@ -170,8 +170,11 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
     let extra: BTreeSet<SeriesKey> = data
         .targets
         .iter()
-        .filter(|t| t.year <= as_of + 1 && t.basis == crate::data::Basis::Growth)
-        .map(|t| (t.region.clone(), t.indicator.clone()))
+        .filter(|t| t.year <= as_of + 1)
+        .map(|t| match t.basis {
+            crate::data::Basis::Growth => (t.region.clone(), t.indicator.clone()),
+            crate::data::Basis::Level => (t.region.clone(), format!("{}_growth", t.indicator)),
+        })
         .collect();
     let ecfg = EngineConfig {
         as_of,

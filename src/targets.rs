@@ -223,7 +223,8 @@ pub struct Call {
     pub met: bool,
     /// The engine's probability as of the year before, if it could forecast.
     pub p_met: Option<f64>,
-    /// Baseline probabilities: always met; share of earlier targets met; met iff last year's value meets it.
+    /// Baseline probabilities: always met; share of earlier targets met (Laplace); met iff last year's value
+    /// meets it (1 or 0; 0.5 when last year's value is unknown).
     pub baselines: [f64; 3],
 }
 
@@ -266,10 +267,19 @@ pub fn calls(ds: &Dataset, panel: &Panel, out: &EngineOutput, as_of: i32, tol: f
             .map(|k| k.2)
             .collect();
         let share = (past.iter().filter(|&&m| m).count() as f64 + 1.0) / (past.len() as f64 + 2.0);
+        // Last year's value: the data of year - 1, else the outcome of last year's target, else unknown.
         let last = panel
             .growth
             .get(&(t.region.clone(), t.indicator.clone()))
-            .and_then(|s| s.upto(t.year - 1).last().map(|p| p.value));
+            .and_then(|s| s.get(t.year - 1))
+            .or_else(|| {
+                known
+                    .iter()
+                    .find(|(u, _, _)| {
+                        u.year == t.year - 1 && u.region == t.region && u.indicator == t.indicator
+                    })
+                    .map(|k| k.1)
+            });
         let last_meets = last.map_or(0.5, |v| if ev.is_met(v) { 1.0 } else { 0.0 });
         res.push(Call {
             target: t.clone(),

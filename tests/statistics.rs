@@ -161,6 +161,7 @@ fn synthetic_panel(series: &[SyntheticSeries<'_>]) -> Panel {
     Panel {
         growth,
         levels: BTreeMap::new(),
+        warnings: Vec::new(),
     }
 }
 
@@ -177,6 +178,7 @@ fn ar1_model_recovers_persistence_and_intervals_cover() {
     };
     let parents = HashMap::new();
     let drivers = HashMap::new();
+    let families = HashMap::new();
     let (mut h80, mut h95) = (0, 0);
     let mut sum_mean_err = 0.0;
     for _ in 0..SIMS {
@@ -191,6 +193,7 @@ fn ar1_model_recovers_persistence_and_intervals_cover() {
         let actual = 2.0 + 0.6 * y + eps.sample(&mut rng);
         let panel = synthetic_panel(&[("R", "g", pts)]);
         let ctx = Context {
+            families: &families,
             panel: &panel,
             parents: &parents,
             cutoff: 2022,
@@ -227,6 +230,7 @@ fn parent_bridge_propagates_driver_uncertainty() {
         kind: ModelKind::Ols(vec![Feature::Parent]),
     };
     let parents: HashMap<String, String> = [("C".to_string(), "P".to_string())].into();
+    let families = HashMap::new();
     let (mut h80, mut h95, mut h80_naive) = (0, 0, 0);
     for _ in 0..SIMS {
         let years: Vec<i32> = (2005..=2022).collect();
@@ -244,6 +248,7 @@ fn parent_bridge_propagates_driver_uncertainty() {
         )]
         .into();
         let ctx = Context {
+            families: &families,
             panel: &panel,
             parents: &parents,
             cutoff: 2022,

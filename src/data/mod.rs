@@ -141,6 +141,9 @@ pub struct IndicatorMeta {
     pub name_zh: String,
     /// English name.
     pub name_en: String,
+    /// Family of related indicators (`output`, `income`, `demand`, `fiscal`, `prices`...): the
+    /// `parent_gap` model pools region–parent gaps within a family.
+    pub family: String,
 }
 
 /// The qualifier of a target, as in 左右 / 以上 / 以下.
@@ -433,6 +436,7 @@ fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> HashMap<String, Indicat
                 direction,
                 name_zh: row.text("name_zh"),
                 name_en: row.text("name_en"),
+                family: row.text("family"),
             },
         );
     }

@@ -86,6 +86,8 @@ pub struct Panel {
     pub growth: BTreeMap<SeriesKey, Series>,
     /// Resolved level series by (region, indicator), for level targets and provenance.
     pub levels: BTreeMap<SeriesKey, Series>,
+    /// Implausible data noticed while building (not fatal; printed by the CLI).
+    pub warnings: Vec<String>,
 }
 
 fn preference(o: &Observation) -> (bool, Vintage, Confidence, std::cmp::Reverse<u64>) {
@@ -158,13 +160,22 @@ impl Panel {
                 if broken {
                     continue;
                 }
+                let value = 100.0 * (b.value / a.value - 1.0);
+                if !(-100.0..=1000.0).contains(&value) {
+                    panel.warnings.push(format!(
+                        "{}.{}: levels of {} ({}, line {}) and {} ({}, line {}) imply growth of {value:.1}%; \
+                         no growth derived (check the units of both rows)",
+                        key.0, key.1, a.year, a.value, a.line, b.year, b.value, b.line
+                    ));
+                    continue;
+                }
                 let series = panel.growth.entry(growth_key.clone()).or_default();
                 if series.get(b.year).is_some() {
                     continue;
                 }
                 series.points.push(Point {
                     year: b.year,
-                    value: 100.0 * (b.value / a.value - 1.0),
+                    value,
                     vintage: Vintage::Derived,
                     confidence: a.confidence.min(b.confidence),
                     source: format!(

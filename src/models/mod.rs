@@ -8,8 +8,12 @@
 //! | `ar1` | yₜ = a + φ·yₜ₋₁ on consecutive pairs | value at the cut-off |
 //! | `parent` | yₜ = a + b·parentₜ, parent forecast fed in with its variance | parent forecast |
 //! | `bridge_*` | cross-indicator: revenue on nominal GDP, income on real GDP, retail/FAI on own lag and parent | drivers |
-//! | `parent_gap` | yₜ = parentₜ + d, with d shrunk toward the region's pooled gap over all its indicators | parent forecast |
+//! | `parent_gap` | yₜ = parentₜ + d; d and its variance shrunk toward the region's gaps pooled over the indicator's family (`indicator_meta.csv`) | parent forecast |
 //! | `ridge` | ridge (linfa-elasticnet) on the union of the features above, penalty chosen by rolling origin | df ≥ 1 |
+//!
+//! `mean`, `trend` and `ridge` (which has a year term) are skipped as *stale* when the series' last
+//! observation is more than [`MAX_STALE_YEARS`] years before the cut-off: the parent-driven models then
+//! carry the forecast.
 //!
 //! Intervention years (`events.csv`, the 2020 slump and 2021 rebound) get their own intercept in every
 //! regression, which for OLS is the same as leaving those rows out of the fit (a pair whose lag falls in
@@ -60,6 +64,19 @@ pub enum ModelKind {
     ParentGap,
 }
 
+impl ModelKind {
+    /// Whether the model projects the series' own past (level or trend) into the forecast year, so that
+    /// it is meaningless when the last observation is old. Models driven by a forecast of the parent or of
+    /// another indicator are not.
+    pub fn extrapolates_own_history(&self) -> bool {
+        match self {
+            ModelKind::Mean => true,
+            ModelKind::Ols(f) | ModelKind::Ridge(f, _) => f.contains(&Feature::Year),
+            ModelKind::ParentGap => false,
+        }
+    }
+}
+
 /// A named model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelSpec {
@@ -73,6 +90,9 @@ pub struct ModelSpec {
 pub const RIDGE_PENALTIES: &[f64] = &[0.03, 0.1, 0.3, 1.0, 3.0];
 /// Penalty used before the backtests have enough errors to choose.
 pub const RIDGE_DEFAULT: f64 = 0.3;
+/// Models that extrapolate a series' own history are skipped when its last observation is more than this
+/// many years before the cut-off (e.g. a provincial series that stops in 2019, forecast for 2023).
+pub const MAX_STALE_YEARS: i32 = 1;
 /// Observations used by the `mean` baseline.
 pub const MEAN_WINDOW: usize = 5;
 /// The `mean` baseline only uses observations of the last this many years up to the cut-off.
@@ -163,6 +183,8 @@ pub struct Context<'a> {
     pub interventions: &'a [i32],
     /// Forecasts of `cutoff + 1` already made at this cut-off (parents and driver indicators).
     pub driver_forecasts: &'a HashMap<SeriesKey, Dist>,
+    /// Family of each indicator (`indicator_meta.csv`); indicators without one form the family "".
+    pub families: &'a HashMap<String, String>,
 }
 
 /// The result of one model on one series.
@@ -261,12 +283,36 @@ impl Context<'_> {
 
     /// Forecast `cutoff + 1` of series `key` with model `spec`.
     pub fn forecast(&self, key: &SeriesKey, spec: &ModelSpec) -> ModelResult {
-        match &spec.kind {
+        if spec.kind.extrapolates_own_history() {
+            let last = self
+                .series(&key.0, &key.1)
+                .and_then(|s| s.upto(self.cutoff).last())
+                .map(|p| p.year);
+            if let Some(last) = last.filter(|&y| y < self.cutoff - MAX_STALE_YEARS) {
+                return ModelResult {
+                    dist: Err(format!(
+                        "stale: last observation {last}, more than {MAX_STALE_YEARS} years before the cut-off {}",
+                        self.cutoff
+                    )),
+                    n_obs: 0,
+                };
+            }
+        }
+        let mut r = match &spec.kind {
             ModelKind::Mean => self.mean(key),
             ModelKind::Ols(features) => self.ols(key, features),
             ModelKind::Ridge(features, lambda) => self.ridge(key, features, *lambda),
             ModelKind::ParentGap => self.parent_gap(key),
+        };
+        if let Ok(d) = r.dist {
+            if !(d.mean.is_finite() && d.se.is_finite() && d.se > 0.0) {
+                r.dist = Err(format!(
+                    "numerically unusable forecast (mean {}, se {})",
+                    d.mean, d.se
+                ));
+            }
         }
+        r
     }
 
     fn mean(&self, key: &SeriesKey) -> ModelResult {
@@ -376,11 +422,9 @@ impl Context<'_> {
                 n_obs: 0,
             };
         };
-        // Gaps region − parent for every indicator both have, pooled.
-        let mut own: Vec<f64> = Vec::new();
-        let mut all: Vec<f64> = Vec::new();
-        let mut within_ss = 0.0;
-        let mut within_df = 0.0;
+        // Gaps region − parent for every indicator both have, grouped by indicator.
+        let family = |ind: &str| self.families.get(ind).map_or("", String::as_str);
+        let mut gaps_by_indicator: Vec<(bool, bool, Vec<f64>)> = Vec::new();
         for ((region, indicator), series) in &self.panel.growth {
             if region != &key.0 {
                 continue;
@@ -394,36 +438,62 @@ impl Context<'_> {
                 .filter(|p| !self.is_intervention(p.year))
                 .filter_map(|p| ps.get(p.year).map(|q| p.value - q))
                 .collect();
-            if gaps.is_empty() {
-                continue;
+            if !gaps.is_empty() {
+                let same_family = family(indicator) == family(&key.1);
+                gaps_by_indicator.push((indicator == &key.1, same_family, gaps));
             }
-            let m = gaps.iter().sum::<f64>() / gaps.len() as f64;
-            within_ss += gaps.iter().map(|g| (g - m) * (g - m)).sum::<f64>();
-            within_df += gaps.len() as f64 - 1.0;
-            if indicator == &key.1 {
-                own = gaps.clone();
-            }
-            all.extend(gaps);
         }
-        if within_df < 2.0 {
+        // Pool within the indicator's family when that gives at least 2 degrees of freedom, else over all
+        // of the region's indicators.
+        let pool = |family_only: bool| {
+            let (mut sum, mut n, mut ss, mut df) = (0.0, 0.0, 0.0, 0.0);
+            for (_, same, g) in &gaps_by_indicator {
+                if family_only && !same {
+                    continue;
+                }
+                let m = g.iter().sum::<f64>() / g.len() as f64;
+                sum += g.iter().sum::<f64>();
+                n += g.len() as f64;
+                ss += g.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
+                df += g.len() as f64 - 1.0;
+            }
+            (sum / n, ss, df)
+        };
+        let (mut pooled_mean, mut pooled_ss, mut pooled_df) = pool(true);
+        if pooled_df < 2.0 {
+            (pooled_mean, pooled_ss, pooled_df) = pool(false);
+        }
+        let own: &[f64] = gaps_by_indicator
+            .iter()
+            .find(|g| g.0)
+            .map_or(&[], |g| g.2.as_slice());
+        if pooled_df < 2.0 {
             return ModelResult {
                 dist: Err(format!(
-                    "too few {}–{parent} gaps to pool (df {within_df})",
+                    "too few {}–{parent} gaps to pool (df {pooled_df})",
                     key.0
                 )),
                 n_obs: own.len(),
             };
         }
-        let pooled_mean = all.iter().sum::<f64>() / all.len() as f64;
+        // Own mean and variance of the gap, each shrunk toward the pool with a prior worth
+        // GAP_PRIOR_OBS observations.
         let n = own.len() as f64;
-        let gap = (own.iter().sum::<f64>() + GAP_PRIOR_OBS * pooled_mean) / (n + GAP_PRIOR_OBS);
-        let s2 = within_ss / within_df;
+        let own_mean = own.iter().sum::<f64>() / n.max(1.0);
+        let own_ss: f64 = own.iter().map(|x| (x - own_mean) * (x - own_mean)).sum();
+        let gap = (n * own_mean + GAP_PRIOR_OBS * pooled_mean) / (n + GAP_PRIOR_OBS);
+        let s2_pool = pooled_ss / pooled_df;
+        let own_df = (n - 1.0).max(0.0);
+        let s2 = (own_ss + GAP_PRIOR_OBS * s2_pool) / (own_df + GAP_PRIOR_OBS);
         let own_var = s2 * (1.0 + 1.0 / (n + GAP_PRIOR_OBS));
         let parent_var = parent_fc.se * parent_fc.se;
         ModelResult {
             dist: Ok(sum_of_errors(
                 parent_fc.mean + gap,
-                &[(own_var, within_df), (parent_var, parent_fc.df)],
+                &[
+                    (own_var, own_df + pooled_df.min(GAP_PRIOR_OBS)),
+                    (parent_var, parent_fc.df),
+                ],
             )),
             n_obs: own.len(),
         }
