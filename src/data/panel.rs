@@ -163,7 +163,7 @@ impl Panel {
                 let value = 100.0 * (b.value / a.value - 1.0);
                 if !(-100.0..=1000.0).contains(&value) {
                     panel.warnings.push(format!(
-                        "{}.{}: levels of {} ({}, line {}) and {} ({}, line {}) imply growth of {value:.1}%; \
+                        "{}.{}: levels of {} ({:.6e}, line {}) and {} ({:.6e}, line {}) imply growth of {value:.3e}%; \
                          no growth derived (check the units of both rows)",
                         key.0, key.1, a.year, a.value, a.line, b.year, b.value, b.line
                     ));
@@ -400,6 +400,37 @@ mod tests {
         assert_eq!(s.get(2018), Some(9.5), "published growth wins over derived");
         assert_eq!(s.get(2019), None, "no growth across the census break");
         assert_eq!(s.get(2021), None, "no growth across a gap year");
+    }
+
+    #[test]
+    fn implausible_growth_from_a_unit_slip_is_not_derived_and_is_reported() {
+        let ds = dataset(
+            vec![
+                obs(
+                    "gdp",
+                    2021,
+                    0.42006,
+                    Kind::Level,
+                    Vintage::Reported,
+                    Confidence::High,
+                    2,
+                ),
+                obs(
+                    "gdp",
+                    2022,
+                    4500.0,
+                    Kind::Level,
+                    Vintage::Reported,
+                    Confidence::High,
+                    3,
+                ),
+            ],
+            vec![],
+        );
+        let p = Panel::build(&ds, 2022);
+        assert!(!p.growth.contains_key(&("Zibo".into(), "gdp_growth".into())));
+        assert_eq!(p.warnings.len(), 1);
+        assert!(p.warnings[0].contains("line 2") && p.warnings[0].contains("line 3"));
     }
 
     #[test]
