@@ -23,6 +23,7 @@
 pub mod data;
 pub mod engine;
 pub mod error;
+pub mod extract;
 pub mod forecast;
 pub mod models;
 pub mod report;

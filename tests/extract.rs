@@ -1,0 +1,318 @@
+//! The report extractor against hand labels: every quantity of the seed report
+//! (tests/fixtures/extract/seed_labels.csv) and 97 sentences in the style of other reports
+//! (tests/fixtures/extract/sentences/cases.csv). Precision and recall are printed; the test fails below
+//! precision 0.95 / recall 0.90 on the seed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use indicast::data::{Basis, Qualifier};
+use indicast::extract::{Quantity, Section, extract_bytes, extract_sentence};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).expect("fixture exists");
+    let h = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            h.iter()
+                .zip(r.iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn qualifier(s: &str) -> Qualifier {
+    match s {
+        "about" => Qualifier::About,
+        "at_least" => Qualifier::AtLeast,
+        "at_most" => Qualifier::AtMost,
+        "range" => Qualifier::Range,
+        _ => Qualifier::Other,
+    }
+}
+
+fn basis(s: &str) -> Basis {
+    if s == "growth" {
+        Basis::Growth
+    } else {
+        Basis::Level
+    }
+}
+
+/// Does an extracted quantity carry the labelled value, unit, qualifier and basis?
+fn same_quantity(q: &Quantity, l: &HashMap<String, String>) -> bool {
+    let value: f64 = l["value"].parse().unwrap();
+    let hi: Option<f64> = l["value_hi"].parse().ok();
+    (q.value - value).abs() < 1e-9
+        && q.value_hi
+            .map(|v| (v - hi.unwrap_or(f64::NAN)).abs() < 1e-9)
+            .unwrap_or(hi.is_none())
+        && q.unit == l["unit"]
+        && q.qualifier == qualifier(&l["qualifier"])
+        && q.basis == basis(&l["basis"])
+}
+
+/// Headline ids must match exactly; `zh:` names are judgement calls, so any `zh:` name matches.
+fn same_indicator(q: &Quantity, expected: &str) -> bool {
+    if expected.starts_with("zh:") {
+        q.indicator.starts_with("zh:")
+    } else {
+        q.indicator == expected
+    }
+}
+
+fn section_of(kind: &str) -> Section {
+    if kind == "target" {
+        Section::Plan
+    } else {
+        Section::Review
+    }
+}
+
+#[test]
+fn seed_report_precision_and_recall_against_hand_labels() {
+    let bytes = std::fs::read(fixture("seeds/zibo-2023-government-work-report.txt")).unwrap();
+    let ex = extract_bytes("seed", &bytes, None).unwrap();
+    assert_eq!(ex.plan_year, 2023);
+    assert_eq!(ex.region_zh.as_deref(), Some("淄博市"));
+    let text: Vec<char> = String::from_utf8(bytes).unwrap().chars().collect();
+    let labels = rows(&fixture("tests/fixtures/extract/seed_labels.csv"));
+    let mut used = vec![false; ex.quantities.len()];
+    let mut matched = 0;
+    let mut missed = Vec::new();
+    for l in &labels {
+        let anchor: Vec<char> = l["anchor"].chars().collect();
+        let start = text
+            .windows(anchor.len())
+            .position(|w| w == anchor.as_slice())
+            .expect("anchor in text");
+        let end = start + anchor.len();
+        let hit = ex.quantities.iter().enumerate().position(|(i, q)| {
+            !used[i]
+                && q.span.0 < end
+                && start < q.span.1
+                && q.section == section_of(&l["kind"])
+                && same_quantity(q, l)
+                && same_indicator(q, &l["indicator"])
+        });
+        match hit {
+            Some(i) => {
+                used[i] = true;
+                matched += 1;
+            }
+            None => missed.push(format!(
+                "{} {} {}{} ({})",
+                l["kind"], l["indicator"], l["value"], l["unit_text"], l["anchor"]
+            )),
+        }
+    }
+    let spurious: Vec<String> = ex
+        .quantities
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(q, _)| {
+            let s: String = text[q.span.0..q.span.1].iter().collect();
+            format!(
+                "{:?} {} {} {} {:?} {:?} «{s}»",
+                q.section, q.indicator, q.value, q.unit, q.qualifier, q.basis
+            )
+        })
+        .collect();
+    let precision = matched as f64 / ex.quantities.len() as f64;
+    let recall = matched as f64 / labels.len() as f64;
+    eprintln!(
+        "seed report: {} labels, {} extracted ({} targets, {} results), {} matched: precision {precision:.3}, recall {recall:.3}",
+        labels.len(),
+        ex.quantities.len(),
+        ex.quantities
+            .iter()
+            .filter(|q| q.section == Section::Plan)
+            .count(),
+        ex.quantities
+            .iter()
+            .filter(|q| q.section == Section::Review)
+            .count(),
+        matched
+    );
+    for m in &missed {
+        eprintln!("  missed: {m}");
+    }
+    for s in &spurious {
+        eprintln!("  unmatched extraction: {s}");
+    }
+    assert!(precision >= 0.95, "precision {precision:.3}");
+    assert!(recall >= 0.90, "recall {recall:.3}");
+
+    // Qualitative statements of the headline sentence.
+    let qual = rows(&fixture("tests/fixtures/extract/seed_qualitative.csv"));
+    for l in qual {
+        assert!(
+            ex.qualitative
+                .iter()
+                .any(|q| q.indicator == l["indicator"] && q.section == section_of(&l["kind"])),
+            "qualitative {} not found",
+            l["indicator"]
+        );
+    }
+}
+
+#[test]
+fn seed_headline_targets_and_results_are_exact() {
+    let bytes = std::fs::read(fixture("seeds/zibo-2023-government-work-report.txt")).unwrap();
+    let ex = extract_bytes("seed", &bytes, None).unwrap();
+    let headline = [
+        "gdp_real_growth",
+        "gpbr_growth",
+        "fai_growth",
+        "retail_sales_growth",
+        "disp_income_all_growth",
+    ];
+    let targets: Vec<(String, f64, Qualifier)> = ex
+        .quantities
+        .iter()
+        .filter(|q| q.section == Section::Plan && headline.contains(&q.indicator.as_str()))
+        .map(|q| (q.indicator.clone(), q.value, q.qualifier))
+        .collect();
+    assert_eq!(
+        targets,
+        vec![
+            ("gdp_real_growth".to_string(), 5.5, Qualifier::About),
+            ("gpbr_growth".to_string(), 5.0, Qualifier::AtLeast),
+            ("fai_growth".to_string(), 8.0, Qualifier::AtLeast),
+            ("retail_sales_growth".to_string(), 5.0, Qualifier::AtLeast),
+            (
+                "disp_income_all_growth".to_string(),
+                5.5,
+                Qualifier::AtLeast
+            ),
+        ]
+    );
+    let result = |id: &str| -> Vec<(f64, &'static str, Qualifier)> {
+        ex.quantities
+            .iter()
+            .filter(|q| q.section == Section::Review && q.indicator == id)
+            .map(|q| (q.value, q.unit, q.qualifier))
+            .collect()
+    };
+    assert_eq!(
+        result("gdp_nominal"),
+        vec![(4500.0, "100m_CNY", Qualifier::Other)]
+    );
+    assert_eq!(
+        result("gdp_real_growth"),
+        vec![(4.0, "pct", Qualifier::AtLeast)]
+    );
+    assert_eq!(
+        result("gpbr_excl_vat_refund"),
+        vec![(400.0, "100m_CNY", Qualifier::Other)]
+    );
+    assert_eq!(
+        result("gpbr_excl_vat_refund_growth"),
+        vec![(5.7, "pct", Qualifier::Other)]
+    );
+    assert_eq!(result("fai_growth"), vec![(16.0, "pct", Qualifier::Other)]);
+    assert_eq!(
+        result("industrial_va_above_size_growth"),
+        vec![(5.5, "pct", Qualifier::Other)]
+    );
+    assert_eq!(
+        result("disp_income_all"),
+        vec![(4.45, "10k_CNY", Qualifier::Other)]
+    );
+    assert_eq!(
+        result("disp_income_all_growth"),
+        vec![(5.3, "pct", Qualifier::Other)]
+    );
+    assert_eq!(
+        result("urban_new_jobs"),
+        vec![(5.9, "10k_persons", Qualifier::Other)]
+    );
+    assert!(
+        ex.quantities
+            .iter()
+            .filter(|q| q.section == Section::Review && q.indicator == "gdp_nominal")
+            .all(|q| q.preliminary)
+    );
+}
+
+#[test]
+fn sentences_in_the_style_of_other_reports() {
+    let cases = rows(&fixture("tests/fixtures/extract/sentences/cases.csv"));
+    let mut by_case: Vec<(String, Vec<&HashMap<String, String>>)> = Vec::new();
+    for r in &cases {
+        match by_case.iter_mut().find(|(c, _)| *c == r["case"]) {
+            Some((_, v)) => v.push(r),
+            None => by_case.push((r["case"].clone(), vec![r])),
+        }
+    }
+    let (mut expected_n, mut extracted_n, mut matched) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for (case, expected) in &by_case {
+        let section = if expected[0]["section"] == "plan" {
+            Section::Plan
+        } else {
+            Section::Review
+        };
+        let sentence = &expected[0]["sentence"];
+        let got = extract_sentence(sentence, section, 2023);
+        let numeric: Vec<&&HashMap<String, String>> = expected
+            .iter()
+            .filter(|r| r["kind"] == "target" || r["kind"] == "result")
+            .collect();
+        expected_n += numeric.len();
+        extracted_n += got.len();
+        let mut used = vec![false; got.len()];
+        for e in &numeric {
+            let hit = got.iter().enumerate().position(|(i, q)| {
+                !used[i] && same_quantity(q, e) && same_indicator(q, &e["indicator"])
+            });
+            match hit {
+                Some(i) => {
+                    used[i] = true;
+                    matched += 1;
+                }
+                None => failures.push(format!(
+                    "{case}: missed {} {}{} {} {} in «{sentence}»; got {:?}",
+                    e["indicator"],
+                    e["value"],
+                    e["unit_text"],
+                    e["qualifier"],
+                    e["basis"],
+                    got.iter()
+                        .map(|q| format!(
+                            "{} {} {} {:?} {:?}",
+                            q.indicator, q.value, q.unit, q.qualifier, q.basis
+                        ))
+                        .collect::<Vec<_>>()
+                )),
+            }
+        }
+        for (q, u) in got.iter().zip(&used) {
+            if !u {
+                failures.push(format!(
+                    "{case}: spurious {} {} {} in «{sentence}»",
+                    q.indicator, q.value, q.unit
+                ));
+            }
+        }
+    }
+    let precision = matched as f64 / extracted_n.max(1) as f64;
+    let recall = matched as f64 / expected_n.max(1) as f64;
+    eprintln!(
+        "{} sentences: {expected_n} expected quantities, {extracted_n} extracted, {matched} matched: precision {precision:.3}, recall {recall:.3}",
+        by_case.len()
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(by_case.len() >= 30);
+    assert!(precision >= 0.90, "precision {precision:.3}");
+    assert!(recall >= 0.90, "recall {recall:.3}");
+}
