@@ -5,7 +5,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use indicast::data::DataSource;
 use indicast::report;
-use indicast::run::{RunConfig, run};
+use indicast::run::{Reports, RunConfig, run};
 
 fn whole_run(c: &mut Criterion) {
     let cfg = RunConfig {
@@ -13,6 +13,7 @@ fn whole_run(c: &mut Criterion) {
         as_of: None,
         tolerance: 0.5,
         calibrate: true,
+        reports: Reports::Bundled,
     };
     c.bench_function("run_bundled_as_of_2022", |b| {
         b.iter(|| {

@@ -13,7 +13,15 @@
 //! ```
 //! use indicast::run::{run, RunConfig};
 //! use indicast::data::DataSource;
-//! let result = run(&RunConfig { source: DataSource::Bundled, as_of: Some(2022), tolerance: 0.5, calibrate: true })
+//! use indicast::run::Reports;
+//! let cfg = RunConfig {
+//!     source: DataSource::Bundled,
+//!     as_of: Some(2022),
+//!     tolerance: 0.5,
+//!     calibrate: true,
+//!     reports: Reports::Bundled,
+//! };
+//! let result = run(&cfg)
 //!     .expect("bundled data are valid");
 //! assert!(result.assessments.iter().any(|a| a.target.region == "Zibo"));
 //! ```

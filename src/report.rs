@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::data::Basis;
 use crate::error::{Error, Result};
+use crate::extract::{self, Extraction, Quantity, Section};
 use crate::forecast::Dist;
 use crate::run::{Accuracy, BacktestRow, RunResult};
 use crate::targets::{self, BASELINES};
@@ -349,6 +351,159 @@ fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
         ],
         rows,
     )
+}
+
+/// The output files of `indicast extract`: targets.csv, results.csv, qualitative.csv.
+pub fn render_extraction(
+    ex: &Extraction,
+    text: &str,
+    region: &str,
+    source: &str,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let num = |v: f64| format!("{v}");
+    let src = |q: &Quantity| format!("{source}:{}", extract::line_of(text, q.span.0));
+    let targets = ex
+        .quantities
+        .iter()
+        .filter(|q| q.section == Section::Plan)
+        .map(|q| {
+            vec![
+                region.to_string(),
+                q.year.to_string(),
+                q.indicator.clone(),
+                num(q.value),
+                q.qualifier.as_str().into(),
+                extract::clause_text(text, q),
+                String::new(),
+                String::new(),
+                src(q),
+                q.unit.into(),
+                q.unit_text.clone(),
+                q.basis.as_str().into(),
+                q.value_hi.map(num).unwrap_or_default(),
+                q.span.0.to_string(),
+                q.span.1.to_string(),
+                q.sentence.clone(),
+            ]
+        });
+    let results = ex
+        .quantities
+        .iter()
+        .filter(|q| q.section == Section::Review)
+        .map(|q| {
+            vec![
+                region.to_string(),
+                q.indicator.clone(),
+                "FY".into(),
+                q.year.to_string(),
+                num(q.value),
+                q.unit.into(),
+                if q.basis == Basis::Growth {
+                    "growth_pct"
+                } else {
+                    "level"
+                }
+                .into(),
+                if q.preliminary {
+                    "preliminary"
+                } else {
+                    "reported"
+                }
+                .into(),
+                "medium".into(),
+                src(q),
+                format!(
+                    "extracted; qualifier {}; unit as written {}{}",
+                    q.qualifier.as_str(),
+                    q.unit_text,
+                    q.value_hi
+                        .map(|h| format!("; range up to {h}"))
+                        .unwrap_or_default()
+                ),
+                q.span.0.to_string(),
+                q.span.1.to_string(),
+                q.sentence.clone(),
+            ]
+        });
+    let qualitative = ex.qualitative.iter().map(|q| {
+        vec![
+            region.to_string(),
+            q.year.to_string(),
+            q.indicator.clone(),
+            if q.section == Section::Plan {
+                "target"
+            } else {
+                "result"
+            }
+            .into(),
+            q.span.0.to_string(),
+            q.span.1.to_string(),
+            q.sentence.clone(),
+        ]
+    });
+    Ok(vec![
+        (
+            "targets.csv".into(),
+            csv_bytes(
+                &[
+                    "region",
+                    "year",
+                    "indicator",
+                    "target",
+                    "qualifier",
+                    "text",
+                    "outcome",
+                    "met",
+                    "source",
+                    "unit",
+                    "unit_text",
+                    "basis",
+                    "target_hi",
+                    "span_start",
+                    "span_end",
+                    "sentence",
+                ],
+                targets,
+            )?,
+        ),
+        (
+            "results.csv".into(),
+            csv_bytes(
+                &[
+                    "region",
+                    "indicator",
+                    "period",
+                    "year",
+                    "value",
+                    "unit",
+                    "kind",
+                    "vintage",
+                    "confidence",
+                    "source",
+                    "note",
+                    "span_start",
+                    "span_end",
+                    "sentence",
+                ],
+                results,
+            )?,
+        ),
+        (
+            "qualitative.csv".into(),
+            csv_bytes(
+                &[
+                    "region",
+                    "year",
+                    "indicator",
+                    "kind",
+                    "span_start",
+                    "span_end",
+                    "sentence",
+                ],
+                qualitative,
+            )?,
+        ),
+    ])
 }
 
 /// Write files atomically into `dir`: each goes to a temporary file in `dir` first; only when all are

@@ -2,11 +2,13 @@
 //! backtests, historical calls → tables ready to write.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use crate::data::panel::{Panel, SeriesKey};
 use crate::data::{self, DataSource, Dataset};
 use crate::engine::{self, EngineConfig, EngineOutput};
 use crate::error::{Error, Result};
+use crate::extract::{self, BUNDLED_REPORT, text};
 use crate::forecast::Dist;
 use crate::targets::{self, Assessment, Call};
 
@@ -21,6 +23,19 @@ pub struct RunConfig {
     pub tolerance: f64,
     /// Calibrate intervals with backtest errors.
     pub calibrate: bool,
+    /// Work reports to take targets from (see [`Reports`]).
+    pub reports: Reports,
+}
+
+/// Which government work reports `run` reads its coming-year targets from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reports {
+    /// The report bundled in `seeds/` (default with the bundled data).
+    Bundled,
+    /// These files (`--report FILE`), with an optional region key for all of them.
+    Files(Vec<PathBuf>, Option<String>),
+    /// None: only the target CSVs.
+    None,
 }
 
 /// One backtest record: a forecast of `origin` made with data up to `origin - 1`, and the actual.
@@ -136,6 +151,56 @@ pub fn backtest_rows(panel: &Panel, out: &EngineOutput) -> Vec<BacktestRow> {
     rows
 }
 
+/// Append the targets extracted from the work reports (targets already in the CSV files win).
+fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<()> {
+    let inputs: Vec<(String, String, Option<String>)> = match reports {
+        Reports::None => Vec::new(),
+        Reports::Bundled => vec![(
+            BUNDLED_REPORT.0.to_string(),
+            BUNDLED_REPORT.1.to_string(),
+            None,
+        )],
+        Reports::Files(files, region) => {
+            let mut v = Vec::new();
+            for f in files {
+                let bytes = std::fs::read(f).map_err(|source| Error::Io {
+                    path: f.clone(),
+                    source,
+                })?;
+                let (text, _) = text::decode(&f.display().to_string(), &bytes)?;
+                v.push((f.display().to_string(), text, region.clone()));
+            }
+            v
+        }
+    };
+    for (name, text, region) in inputs {
+        let ex = extract::extract_text(&text, "UTF-8", None)?;
+        let Some(region) = extract::region_key(&ex, &data.regions, region.as_deref()) else {
+            return Err(Error::Config(format!(
+                "{name}: cannot tell which region the report is for; pass --region"
+            )));
+        };
+        if !data.regions.contains_key(&region) {
+            return Err(Error::Config(format!(
+                "{name}: region `{region}` is not in regions.csv; add it there or pass --region"
+            )));
+        }
+        let meta = &data.meta;
+        let known = |id: &str| meta.contains_key(id);
+        let found = extract::engine_targets(&ex, &text, &region, &name, &known);
+        for t in found {
+            let dup = data
+                .targets
+                .iter()
+                .any(|u| u.region == t.region && u.year == t.year && u.indicator == t.indicator);
+            if !dup {
+                data.targets.push(t);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Run the whole job.
 pub fn run(cfg: &RunConfig) -> Result<RunResult> {
     if !(cfg.tolerance.is_finite() && cfg.tolerance >= 0.0) {
@@ -144,7 +209,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
             cfg.tolerance
         )));
     }
-    let data = data::load(&cfg.source)?;
+    let mut data = data::load(&cfg.source)?;
+    add_report_targets(&mut data, &cfg.reports)?;
     let last_year = data
         .observations
         .iter()

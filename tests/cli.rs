@@ -346,7 +346,22 @@ fn data_dir_copy_from_another_working_directory_gives_the_bundled_assessment_byt
     copy_data(&tmp.path().join("mydata"));
     let elsewhere = tmp.path().join("elsewhere");
     fs::create_dir(&elsewhere).unwrap();
-    let from_dir = indicast(&elsewhere, ["run", "--data", "../mydata", "--out", "out"]);
+    // With --data the report is not implied: name it, as a planner with their own data would.
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/zibo-2023-government-work-report.txt");
+    let seed = seed.to_str().unwrap();
+    let from_dir = indicast(
+        &elsewhere,
+        [
+            "run",
+            "--data",
+            "../mydata",
+            "--report",
+            seed,
+            "--out",
+            "out",
+        ],
+    );
     assert_eq!(
         from_dir.status.code(),
         Some(0),

@@ -316,3 +316,241 @@ fn sentences_in_the_style_of_other_reports() {
     assert!(precision >= 0.90, "precision {precision:.3}");
     assert!(recall >= 0.90, "recall {recall:.3}");
 }
+
+/// `indicast run` takes the 2023 targets from the report itself: they equal the CSV transcribed by hand
+/// for the engine issue (tests/fixtures/report_targets.csv).
+#[test]
+fn run_targets_extracted_from_the_seed_equal_the_hand_transcription() {
+    use indicast::run::{Reports, RunConfig, run};
+    let cfg = RunConfig {
+        source: indicast::data::DataSource::Bundled,
+        as_of: Some(2022),
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+    };
+    let r = run(&cfg).unwrap();
+    let got: Vec<(String, i32, String, f64, Qualifier)> = r
+        .data
+        .targets
+        .iter()
+        .filter(|t| t.region == "Zibo" && t.year == 2023)
+        .map(|t| {
+            (
+                t.region.clone(),
+                t.year,
+                t.indicator.clone(),
+                t.value,
+                t.qualifier,
+            )
+        })
+        .collect();
+    let expected: Vec<(String, i32, String, f64, Qualifier)> =
+        rows(&fixture("tests/fixtures/report_targets.csv"))
+            .iter()
+            .map(|r| {
+                (
+                    r["region"].clone(),
+                    r["year"].parse().unwrap(),
+                    r["indicator"].clone(),
+                    r["target"].parse().unwrap(),
+                    qualifier(&r["qualifier"]),
+                )
+            })
+            .collect();
+    assert_eq!(got, expected);
+    assert!(
+        r.data
+            .targets
+            .iter()
+            .filter(|t| t.region == "Zibo" && t.year == 2023)
+            .all(|t| t.source.ends_with(":18"))
+    );
+}
+
+fn run_extract(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .arg("extract")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn extract_cli_writes_three_files_and_reports_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = fixture("seeds/zibo-2023-government-work-report.txt");
+    let out = run_extract(tmp.path(), &[seed.to_str().unwrap(), "--out", "ex"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("region Zibo, plan year 2023: 76 targets, 69 results"),
+        "{stdout}"
+    );
+    let targets = rows(&tmp.path().join("ex/targets.csv"));
+    assert_eq!(targets.len(), 76);
+    let gdp = targets
+        .iter()
+        .find(|t| t["indicator"] == "gdp_real_growth")
+        .unwrap();
+    assert_eq!(
+        (
+            gdp["target"].as_str(),
+            gdp["qualifier"].as_str(),
+            gdp["unit"].as_str()
+        ),
+        ("5.5", "about", "pct")
+    );
+    // Spans are character offsets into the decoded text.
+    let text: Vec<char> = std::fs::read_to_string(&seed).unwrap().chars().collect();
+    let (a, b): (usize, usize) = (
+        gdp["span_start"].parse().unwrap(),
+        gdp["span_end"].parse().unwrap(),
+    );
+    assert_eq!(text[a..b].iter().collect::<String>(), "5.5%左右");
+    let results = rows(&tmp.path().join("ex/results.csv"));
+    assert_eq!(results.len(), 69);
+    let gdp = results
+        .iter()
+        .find(|r| r["indicator"] == "gdp_nominal")
+        .unwrap();
+    assert_eq!(
+        (
+            gdp["value"].as_str(),
+            gdp["vintage"].as_str(),
+            gdp["year"].as_str()
+        ),
+        ("4500", "preliminary", "2022")
+    );
+    assert_eq!(rows(&tmp.path().join("ex/qualitative.csv")).len(), 2);
+}
+
+#[test]
+fn extract_reads_gbk_reports_and_full_width_digits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "二、２０２４年主要预期目标\n全省生产总值增长５％左右，居民消费价格涨幅３％左右。\n";
+    let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+    std::fs::write(tmp.path().join("gbk.txt"), &gbk).unwrap();
+    let out = run_extract(
+        tmp.path(),
+        &["gbk.txt", "--region", "Shandong", "--out", "ex"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t = rows(&tmp.path().join("ex/targets.csv"));
+    let got: Vec<(&str, &str, &str, &str)> = t
+        .iter()
+        .map(|r| {
+            (
+                r["indicator"].as_str(),
+                r["target"].as_str(),
+                r["qualifier"].as_str(),
+                r["year"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("gdp_real_growth", "5", "about", "2024"),
+            ("cpi", "3", "about", "2024")
+        ]
+    );
+}
+
+#[test]
+fn extract_rejects_bad_reports_with_exit_2_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.txt", Vec::new(), "empty"),
+        (
+            "binary.txt",
+            vec![0x89, b'P', b'N', b'G', 0, 0, 1, 2, 3, 0, 0xff],
+            "binary",
+        ),
+        (
+            "broken.txt",
+            vec![0xe5, 0x9c, 0xb0, 0xff, 0xfe, 0x81, 0x30, 0x81],
+            "neither valid UTF-8 nor GB18030",
+        ),
+        (
+            "notes.txt",
+            "今天天气很好，我们去公园散步。\n二、2023年目标\n继续努力。"
+                .as_bytes()
+                .to_vec(),
+            "no quantified target",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        std::fs::write(tmp.path().join(name), bytes).unwrap();
+        let out_dir = format!("out-{name}");
+        let out = run_extract(tmp.path(), &[name, "--out", &out_dir]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains(message),
+            "{name}: {stderr}"
+        );
+        assert!(
+            !tmp.path().join(&out_dir).exists(),
+            "{name}: output written"
+        );
+    }
+    // No targets is acceptable when asked for: exit 1 and an empty targets.csv.
+    let out = run_extract(
+        tmp.path(),
+        &["notes.txt", "--allow-empty", "--out", "empty"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(rows(&tmp.path().join("empty/targets.csv")).len(), 0);
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Random bytes: an error or an extraction, never a panic.
+        #[test]
+        fn on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = extract_bytes("fuzz", &bytes, None);
+        }
+
+        /// Random edits of the seed report (deleted, replaced and inserted characters from a pool of
+        /// digits, units, qualifiers and punctuation): never a panic, spans always inside the text.
+        #[test]
+        fn on_mutations_of_the_seed(edits in proptest::collection::vec((0usize..13_000, 0usize..4, 0usize..24), 1..40)) {
+            let pool: Vec<char> = "0123456789.%—-万亿元个左右以上以内，。；“”分别增长下降二十\n".chars().collect();
+            let seed = std::fs::read_to_string(fixture("seeds/zibo-2023-government-work-report.txt")).unwrap();
+            let mut chars: Vec<char> = seed.chars().collect();
+            for (pos, op, c) in edits {
+                let pos = pos % (chars.len() + 1);
+                let c = pool[c % pool.len()];
+                match op {
+                    0 if pos < chars.len() => { chars.remove(pos); }
+                    1 if pos < chars.len() => chars[pos] = c,
+                    _ => chars.insert(pos, c),
+                }
+            }
+            let text: String = chars.iter().collect();
+            if let Ok(ex) = extract_bytes("fuzz", text.as_bytes(), None) {
+                for q in &ex.quantities {
+                    prop_assert!(q.span.0 < q.span.1 && q.span.1 <= chars.len());
+                    prop_assert!(q.value.is_finite());
+                }
+            }
+        }
+    }
+}

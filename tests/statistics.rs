@@ -10,7 +10,7 @@ use indicast::data::{Confidence, DataSource, Vintage};
 use indicast::forecast::Dist;
 use indicast::models::ols::{design, fit_ols};
 use indicast::models::{Context, Feature, ModelKind, ModelSpec};
-use indicast::run::{RunConfig, run};
+use indicast::run::{Reports, RunConfig, run};
 use ndarray::{Array1, array};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -323,6 +323,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
         as_of: Some(2016),
         tolerance: 0.5,
         calibrate: true,
+        reports: Reports::Bundled,
     };
     let original = run(&cfg(DataSource::Bundled)).unwrap();
     let modified = run(&cfg(DataSource::Dir(dir.path().to_path_buf()))).unwrap();
@@ -336,6 +337,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
         as_of: Some(2022),
         tolerance: 0.5,
         calibrate: true,
+        reports: Reports::Bundled,
     };
     let a = run(&later(DataSource::Bundled)).unwrap();
     let b = run(&later(DataSource::Dir(dir.path().to_path_buf()))).unwrap();

@@ -1,5 +1,5 @@
 //! Reading and validating the inputs: observations (`indicators.csv`), targets (`targets.csv`,
-//! `report_targets.csv`), the region hierarchy (`regions.csv`), comparability breaks (`breaks.csv`),
+//! `report_targets.csv` in a user's data directory), the region hierarchy (`regions.csv`), comparability breaks (`breaks.csv`),
 //! intervention years (`events.csv`) and indicator metadata (`indicator_meta.csv`).
 //!
 //! Every problem is reported with file, line, column and what was expected; a file with any problem is
@@ -245,10 +245,6 @@ pub enum DataSource {
 const BUNDLED: &[(&str, &str)] = &[
     ("indicators.csv", include_str!("../../data/indicators.csv")),
     ("targets.csv", include_str!("../../data/targets.csv")),
-    (
-        "report_targets.csv",
-        include_str!("../../data/report_targets.csv"),
-    ),
     ("regions.csv", include_str!("../../data/regions.csv")),
     ("breaks.csv", include_str!("../../data/breaks.csv")),
     ("events.csv", include_str!("../../data/events.csv")),

@@ -26,11 +26,12 @@
 pub mod lexicon;
 pub mod text;
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::data::{Basis, Qualifier};
+use crate::data::{Basis, Qualifier, Region, Target};
 use crate::error::{Error, Result};
 use lexicon::{
     ALWAYS_GROWTH, ALWAYS_LEVEL, CHANGE_VERBS, COUNT_WORDS, NAMES, QUALIFIER_BEFORE,
@@ -768,6 +769,80 @@ pub fn extract_text(
         }
     }
     Ok(ex)
+}
+
+/// The bundled report (`seeds/`), from which `indicast run` takes the targets of the coming year.
+pub const BUNDLED_REPORT: (&str, &str) = (
+    "seeds/zibo-2023-government-work-report.txt",
+    include_str!("../../seeds/zibo-2023-government-work-report.txt"),
+);
+
+/// Region key of a report: `--region` if given, else the header's Chinese name (淄博市) looked up in
+/// `regions.csv` (`name_zh`), else the Chinese name itself.
+pub fn region_key(
+    ex: &Extraction,
+    regions: &BTreeMap<String, Region>,
+    given: Option<&str>,
+) -> Option<String> {
+    if let Some(g) = given {
+        return Some(g.to_string());
+    }
+    let zh = ex.region_zh.as_ref()?;
+    Some(
+        regions
+            .values()
+            .find(|r| !r.name_zh.is_empty() && (r.name_zh == *zh || zh.starts_with(&r.name_zh)))
+            .map_or_else(|| zh.clone(), |r| r.name.clone()),
+    )
+}
+
+/// 1-based line of a character offset in the text.
+pub fn line_of(text: &str, char_offset: usize) -> usize {
+    1 + text
+        .chars()
+        .take(char_offset)
+        .filter(|&c| c == '\n')
+        .count()
+}
+
+/// The clause a quantity stands in, up to the end of the quantity (e.g. 地区生产总值增长5.5%左右).
+pub fn clause_text(text: &str, q: &Quantity) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let start = (0..q.span.0.min(chars.len()))
+        .rev()
+        .find(|&i| is_clause_end(chars[i]) || chars[i] == '、')
+        .map_or(0, |i| i + 1);
+    chars[start..q.span.1.min(chars.len())]
+        .iter()
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Targets of the plan year in the form `indicast run` assesses: quantities of the plan section whose
+/// indicator the engine knows (`known`).
+pub fn engine_targets(
+    ex: &Extraction,
+    text: &str,
+    region: &str,
+    source: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<Target> {
+    ex.quantities
+        .iter()
+        .filter(|q| q.section == Section::Plan && q.year == ex.plan_year && known(&q.indicator))
+        .map(|q| Target {
+            region: region.to_string(),
+            year: q.year,
+            indicator: q.indicator.clone(),
+            value: q.value,
+            qualifier: q.qualifier,
+            basis: q.basis,
+            text: clause_text(text, q),
+            outcome: None,
+            source: format!("{source}:{}", line_of(text, q.span.0)),
+        })
+        .collect()
 }
 
 /// Decode and extract a report given as bytes. `file` is used in error messages.
