@@ -1,5 +1,6 @@
 //! The whole `indicast run` job on the bundled data (load, validate, both engine passes with every
 //! backtest, assessments, calls, rendering every CSV), in release mode.
+//! Also: extraction of the bundled work report.
 //! Run: `cargo bench --bench run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -23,9 +24,21 @@ fn whole_run(c: &mut Criterion) {
     });
 }
 
+/// Extracting every target and result from the bundled report (decode, normalise, match, classify).
+fn extract_seed(c: &mut Criterion) {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/zibo-2023-government-work-report.txt"
+    ))
+    .expect("seed report");
+    c.bench_function("extract_seed_report", |b| {
+        b.iter(|| indicast::extract::extract_bytes("seed", &bytes, None).expect("seed extracts"))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = whole_run
+    targets = whole_run, extract_seed
 }
 criterion_main!(benches);
