@@ -398,6 +398,28 @@ fn find_mentions(doc: &Doc) -> Vec<Mention> {
 }
 
 const LEADING_VERBS: &[&str] = &[
+    "我们",
+    "突出抓好",
+    "重点抓好",
+    "抓好",
+    "加快",
+    "推动",
+    "支持",
+    "谋划",
+    "储备",
+    "落实",
+    "组织",
+    "新培育",
+    "新认定",
+    "新登记",
+    "新改建",
+    "改扩建",
+    "新建改建",
+    "培育壮大",
+    "修复",
+    "整治",
+    "推出",
+    "遴选提出了",
     "预计",
     "全年",
     "全市",
@@ -518,7 +540,8 @@ fn subject(doc: &Doc, clause_start: usize, num_start: usize) -> Option<String> {
 
 fn phrase(doc: &Doc, clause_start: usize, num_start: usize, after: usize) -> String {
     let mut t = subject(doc, clause_start, num_start).unwrap_or_default();
-    if t.chars().count() < 2 {
+    // A bare verb (修复16处) or nothing before the number: the noun after the unit names the thing.
+    if t.chars().count() <= 2 {
         let end = (after..doc.chars.len())
             .find(|&i| is_clause_end(doc.chars[i]) || doc.chars[i] == '、' || doc.chars[i] == '和')
             .unwrap_or(doc.chars.len())
@@ -527,7 +550,7 @@ fn phrase(doc: &Doc, clause_start: usize, num_start: usize, after: usize) -> Str
         let tail: String = tail
             .trim_start_matches(['以', '上', '左', '右'])
             .to_string();
-        if tail.chars().count() >= 2 {
+        if tail.chars().count() >= 2 && !tail.starts_with(|c: char| c.is_ascii_digit()) {
             t = tail;
         }
     }
