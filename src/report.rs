@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use crate::data::Basis;
+use crate::data::{Basis, INDICATOR_COLUMNS};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction, Quantity, Section};
 use crate::forecast::Dist;
@@ -470,21 +470,10 @@ pub fn render_extraction(
             "results.csv".into(),
             csv_bytes(
                 &[
-                    "region",
-                    "indicator",
-                    "period",
-                    "year",
-                    "value",
-                    "unit",
-                    "kind",
-                    "vintage",
-                    "confidence",
-                    "source",
-                    "note",
-                    "span_start",
-                    "span_end",
-                    "sentence",
-                ],
+                    INDICATOR_COLUMNS,
+                    &["note", "span_start", "span_end", "sentence"],
+                ]
+                .concat(),
                 results,
             )?,
         ),

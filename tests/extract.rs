@@ -554,3 +554,29 @@ mod never_panics {
         }
     }
 }
+
+/// Extracted results use only units the indicator loader accepts, so results.csv rows can be pasted into
+/// a data directory's indicators.csv.
+#[test]
+fn extracted_units_are_accepted_by_the_loader() {
+    let bytes = std::fs::read(fixture("seeds/zibo-2023-government-work-report.txt")).unwrap();
+    let ex = extract_bytes("seed", &bytes, None).unwrap();
+    for q in &ex.quantities {
+        assert!(
+            indicast::data::UNITS.contains(&q.unit),
+            "unit {} not accepted",
+            q.unit
+        );
+    }
+    for (mag, unit) in [
+        ("", "个"),
+        ("万", "户"),
+        ("亿", "美元"),
+        ("万亿", "斤"),
+        ("万", "千瓦"),
+        ("", "倍"),
+    ] {
+        let code = indicast::extract::lexicon::unit_code(mag, unit).unwrap();
+        assert!(indicast::data::UNITS.contains(&code), "{code}");
+    }
+}

@@ -497,18 +497,57 @@ fn parse_breaks(
     out
 }
 
-/// Units accepted in `indicators.csv`.
+/// Required columns of `indicators.csv` (`note` is optional).
+pub const INDICATOR_COLUMNS: &[&str] = &[
+    "region",
+    "indicator",
+    "period",
+    "year",
+    "value",
+    "unit",
+    "kind",
+    "vintage",
+    "confidence",
+    "source",
+];
+
+/// Units accepted in `indicators.csv` (those of the bundled data and every unit `indicast extract` writes).
 pub const UNITS: &[&str] = &[
     "pct",
-    "100m_CNY",
-    "10k_CNY",
-    "CNY",
-    "10k_persons",
-    "persons",
+    "pp",
     "pct_of_gdp",
-    "100m_USD",
+    "CNY",
+    "10k_CNY",
+    "100m_CNY",
+    "1t_CNY",
     "USD",
+    "10k_USD",
+    "100m_USD",
+    "persons",
+    "10k_persons",
+    "100m_persons",
     "count",
+    "10k_count",
+    "100m_count",
+    "mu",
+    "10k_mu",
+    "m2",
+    "10k_m2",
+    "t",
+    "10k_t",
+    "100m_t",
+    "jin",
+    "10k_jin",
+    "100m_jin",
+    "1t_jin",
+    "km",
+    "10k_km",
+    "ha",
+    "10k_ha",
+    "kW",
+    "10k_kW",
+    "days",
+    "times",
 ];
 
 fn valid_period(p: &str) -> bool {
@@ -523,20 +562,8 @@ fn parse_observations(
     regions: &BTreeMap<String, Region>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Observation> {
-    const COLUMNS: &[&str] = &[
-        "region",
-        "indicator",
-        "period",
-        "year",
-        "value",
-        "unit",
-        "kind",
-        "vintage",
-        "confidence",
-        "source",
-    ];
     let mut out = Vec::new();
-    if !t.require(COLUMNS, problems) {
+    if !t.require(INDICATOR_COLUMNS, problems) {
         return out;
     }
     let mut seen: HashMap<(String, String, String, i32, Vintage, String), u64> = HashMap::new();
