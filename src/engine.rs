@@ -34,7 +34,7 @@ use crate::data::Dataset;
 use crate::data::panel::{Panel, SeriesKey};
 use crate::forecast::{Dist, t_quantile};
 use crate::models::{
-    self, Context, DRIVER_INDICATORS, ModelKind, ModelSpec, RIDGE_DEFAULT, RIDGE_PENALTIES,
+    self, Context, DRIVER_INDICATORS, Link, ModelKind, ModelSpec, RIDGE_DEFAULT, RIDGE_PENALTIES,
 };
 
 /// Errors a model needs before it earns a backtest-based weight.
@@ -72,6 +72,10 @@ pub struct ModelForecast {
     pub weight: f64,
     /// Extra detail (e.g. the chosen ridge penalty).
     pub detail: String,
+    /// Regressors that are forecasts of other series (scenario propagation).
+    pub links: Vec<Link>,
+    /// Predictive variance not propagated from the linked regressors.
+    pub own_var: f64,
 }
 
 /// All forecasts of one series made at one cut-off, for year `cutoff + 1`.
@@ -366,6 +370,8 @@ pub fn run(
                         n_obs: r.n_obs,
                         weight: 0.0,
                         detail: format!("penalty {lambda}"),
+                        links: r.links,
+                        own_var: r.own_var,
                     };
                     let better = match &ridge_best {
                         None => true,
@@ -385,6 +391,8 @@ pub fn run(
                     n_obs: r.n_obs,
                     weight: 0.0,
                     detail: String::new(),
+                    links: r.links,
+                    own_var: r.own_var,
                 });
             }
             if let Some((_, mut best)) = ridge_best {

@@ -8,6 +8,7 @@
 //! | `ar1` | yₜ = a + φ·yₜ₋₁ on consecutive pairs | value at the cut-off |
 //! | `parent` | yₜ = a + b·parentₜ, parent forecast fed in with its variance | parent forecast |
 //! | `bridge_*` | cross-indicator: revenue on nominal GDP, income on real GDP, retail/FAI on own lag and parent | drivers |
+//! | `bridge_fai_pooled` | GDP growth on investment growth, slope pooled over regions, intercept per region | FAI forecast |
 //! | `parent_gap` | yₜ = parentₜ + d; d and its variance shrunk toward the region's gaps pooled over the indicator's family (`indicator_meta.csv`) | parent forecast |
 //! | `ridge` | ridge (linfa-elasticnet) on the union of the features above, penalty chosen by rolling origin | df ≥ 1 |
 //!
@@ -62,6 +63,9 @@ pub enum ModelKind {
     Ridge(Vec<Feature>, f64),
     /// Parent forecast plus a shrunk region gap.
     ParentGap,
+    /// Bridge on another indicator of the same region, with the slope pooled over all regions (one
+    /// intercept per region): y_{r,t} = a_r + b·x_{r,t}.
+    PooledBridge(&'static str),
 }
 
 impl ModelKind {
@@ -72,7 +76,7 @@ impl ModelKind {
         match self {
             ModelKind::Mean => true,
             ModelKind::Ols(f) | ModelKind::Ridge(f, _) => f.contains(&Feature::Year),
-            ModelKind::ParentGap => false,
+            ModelKind::ParentGap | ModelKind::PooledBridge(_) => false,
         }
     }
 }
@@ -119,7 +123,7 @@ pub fn bridge_features(indicator: &str) -> Option<(&'static str, Vec<Feature>)> 
 }
 
 /// Indicators other series may use as drivers: they are forecast first within a region.
-pub const DRIVER_INDICATORS: &[&str] = &["gdp_real_growth", "gdp_nominal_growth"];
+pub const DRIVER_INDICATORS: &[&str] = &["fai_growth", "gdp_nominal_growth", "gdp_real_growth"];
 
 /// The models tried for an indicator (ridge once per penalty; the engine picks the penalty).
 pub fn catalogue(indicator: &str) -> Vec<ModelSpec> {
@@ -155,6 +159,14 @@ pub fn catalogue(indicator: &str) -> Vec<ModelSpec> {
         out.push(ModelSpec {
             name: name.into(),
             kind: ModelKind::Ols(features),
+        });
+    }
+    if indicator == "gdp_real_growth" {
+        // Investment drives growth: the planner's lever (`indicast required --driver Zibo.fai_growth`).
+        // A city has too few joint observations for its own slope, so the slope is pooled.
+        out.push(ModelSpec {
+            name: "bridge_fai_pooled".into(),
+            kind: ModelKind::PooledBridge("fai_growth"),
         });
     }
     for &lambda in RIDGE_PENALTIES {
@@ -194,6 +206,34 @@ pub struct ModelResult {
     pub dist: Result<Dist, String>,
     /// Observations used in the fit.
     pub n_obs: usize,
+    /// Regressors that are forecasts of other series, with their coefficients (for scenarios).
+    pub links: Vec<Link>,
+    /// Predictive variance excluding the part propagated from the linked regressors' uncertainty.
+    pub own_var: f64,
+}
+
+impl Default for ModelResult {
+    fn default() -> Self {
+        ModelResult {
+            dist: Err(String::new()),
+            n_obs: 0,
+            links: Vec::new(),
+            own_var: 0.0,
+        }
+    }
+}
+
+/// How a model's forecast responds to a regressor that is itself a forecast of another series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// The series the regressor is.
+    pub driver: SeriesKey,
+    /// Coefficient: change of the forecast per unit change of the driver.
+    pub beta: f64,
+    /// Standard error of the coefficient.
+    pub beta_se: f64,
+    /// The driver value the forecast was computed at (the driver's forecast mean).
+    pub at: f64,
 }
 
 impl Context<'_> {
@@ -295,6 +335,7 @@ impl Context<'_> {
                         self.cutoff
                     )),
                     n_obs: 0,
+                    ..Default::default()
                 };
             }
         }
@@ -303,6 +344,7 @@ impl Context<'_> {
             ModelKind::Ols(features) => self.ols(key, features),
             ModelKind::Ridge(features, lambda) => self.ridge(key, features, *lambda),
             ModelKind::ParentGap => self.parent_gap(key),
+            ModelKind::PooledBridge(driver) => self.pooled_bridge(key, driver),
         };
         if let Ok(d) = r.dist {
             if !(d.mean.is_finite() && d.se.is_finite() && d.se > 0.0) {
@@ -330,15 +372,19 @@ impl Context<'_> {
             return ModelResult {
                 dist: Err(format!("{n} observations; the mean needs 3")),
                 n_obs: n,
+                ..Default::default()
             };
         }
         let x = ols::design(&vec![vec![1.0]; n]);
-        let fit = ols::fit_ols(&x, &Array1::from(recent.to_vec()));
+        let dist = ols::fit_ols(&x, &Array1::from(recent.to_vec()))
+            .map(|f| f.predict(&Array1::from(vec![1.0])))
+            .map_err(|e| e.to_string());
+        let own_var = dist.as_ref().map_or(0.0, |d| d.se * d.se);
         ModelResult {
-            dist: fit
-                .map(|f| f.predict(&Array1::from(vec![1.0])))
-                .map_err(|e| e.to_string()),
+            dist,
             n_obs: n,
+            own_var,
+            ..Default::default()
         }
     }
 
@@ -353,6 +399,7 @@ impl Context<'_> {
                     p + 2
                 )),
                 n_obs: n,
+                ..Default::default()
             };
         }
         let ahead: Result<Vec<Ahead>, String> = features
@@ -365,6 +412,7 @@ impl Context<'_> {
                 return ModelResult {
                     dist: Err(e),
                     n_obs: n,
+                    ..Default::default()
                 };
             }
         };
@@ -376,10 +424,36 @@ impl Context<'_> {
         let v0: Vec<(f64, f64)> = std::iter::once(KNOWN)
             .chain(ahead.iter().map(|a| a.1))
             .collect();
-        let dist = ols::fit_ols(&ols::design(&rows), &Array1::from(ys))
-            .map(|f| f.predict_uncertain(&x0, &v0))
-            .map_err(|e| e.to_string());
-        ModelResult { dist, n_obs: n }
+        let fit = match ols::fit_ols(&ols::design(&rows), &Array1::from(ys)) {
+            Ok(f) => f,
+            Err(e) => {
+                return ModelResult {
+                    dist: Err(e.to_string()),
+                    n_obs: n,
+                    ..Default::default()
+                };
+            }
+        };
+        let coef_se = fit.coef_se();
+        let links = features
+            .iter()
+            .enumerate()
+            .filter_map(|(j, &f)| {
+                self.driver_key(key, f).map(|driver| Link {
+                    driver,
+                    beta: fit.beta[j + 1],
+                    beta_se: coef_se[j + 1],
+                    at: ahead[j].0,
+                })
+            })
+            .collect();
+        let own = fit.predict(&x0).se;
+        ModelResult {
+            dist: Ok(fit.predict_uncertain(&x0, &v0)),
+            n_obs: n,
+            links,
+            own_var: own * own,
+        }
     }
 
     fn ridge(&self, key: &SeriesKey, features: &[Feature], lambda: f64) -> ModelResult {
@@ -392,6 +466,7 @@ impl Context<'_> {
             return ModelResult {
                 dist: Err("fewer than two usable regressors".into()),
                 n_obs: 0,
+                ..Default::default()
             };
         }
         let fs: Vec<Feature> = usable.iter().map(|u| u.0).collect();
@@ -399,10 +474,37 @@ impl Context<'_> {
         let n = ys.len();
         let x0 = Array1::from_iter(usable.iter().map(|u| u.1.0));
         let v0: Vec<(f64, f64)> = usable.iter().map(|u| u.1.1).collect();
-        let dist = ridge::fit_ridge(&ols::design(&xs), &Array1::from(ys), lambda)
-            .map(|f| f.predict_uncertain(&x0, &v0))
-            .map_err(|e| e.to_string());
-        ModelResult { dist, n_obs: n }
+        let fit = match ridge::fit_ridge(&ols::design(&xs), &Array1::from(ys), lambda) {
+            Ok(f) => f,
+            Err(e) => {
+                return ModelResult {
+                    dist: Err(e.to_string()),
+                    n_obs: n,
+                    ..Default::default()
+                };
+            }
+        };
+        let (coef, coef_se) = (fit.coefficients(), fit.coefficient_se());
+        let links = usable
+            .iter()
+            .enumerate()
+            .filter_map(|(j, (f, a))| {
+                self.driver_key(key, *f).map(|driver| Link {
+                    driver,
+                    beta: coef[j],
+                    beta_se: coef_se[j],
+                    at: a.0,
+                })
+            })
+            .collect();
+        let known = vec![KNOWN; usable.len()];
+        let own = fit.predict_uncertain(&x0, &known).se;
+        ModelResult {
+            dist: Ok(fit.predict_uncertain(&x0, &v0)),
+            n_obs: n,
+            links,
+            own_var: own * own,
+        }
     }
 
     fn parent_gap(&self, key: &SeriesKey) -> ModelResult {
@@ -410,6 +512,7 @@ impl Context<'_> {
             return ModelResult {
                 dist: Err(format!("{} has no parent region", key.0)),
                 n_obs: 0,
+                ..Default::default()
             };
         };
         let Some(parent_fc) = self.driver_forecasts.get(&(parent.clone(), key.1.clone())) else {
@@ -420,6 +523,7 @@ impl Context<'_> {
                     self.target_year()
                 )),
                 n_obs: 0,
+                ..Default::default()
             };
         };
         // Gaps region − parent for every indicator both have, grouped by indicator.
@@ -474,6 +578,7 @@ impl Context<'_> {
                     key.0
                 )),
                 n_obs: own.len(),
+                ..Default::default()
             };
         }
         // Own mean and variance of the gap, each shrunk toward the pool with a prior worth
@@ -496,6 +601,123 @@ impl Context<'_> {
                 ],
             )),
             n_obs: own.len(),
+            links: vec![Link {
+                driver: (parent.clone(), key.1.clone()),
+                beta: 1.0,
+                beta_se: 0.0,
+                at: parent_fc.mean,
+            }],
+            own_var,
+        }
+    }
+
+    fn pooled_bridge(&self, key: &SeriesKey, driver: &'static str) -> ModelResult {
+        let regions: Vec<&String> = self
+            .panel
+            .growth
+            .keys()
+            .filter(|(r, i)| {
+                i == &key.1
+                    && self
+                        .panel
+                        .growth
+                        .contains_key(&(r.clone(), driver.to_string()))
+            })
+            .map(|(r, _)| r)
+            .collect();
+        let mut rows: Vec<(usize, f64, f64)> = Vec::new();
+        for (ri, region) in regions.iter().enumerate() {
+            let rk = ((*region).clone(), key.1.clone());
+            for p in self.panel.growth[&rk].upto(self.cutoff) {
+                if self.is_intervention(p.year) {
+                    continue;
+                }
+                if let Some(x) = self.series(region, driver).and_then(|s| s.get(p.year)) {
+                    rows.push((ri, x, p.value));
+                }
+            }
+        }
+        let Some(target) = regions.iter().position(|r| **r == key.0) else {
+            return ModelResult {
+                dist: Err(format!("{} has no {driver} data", key.0)),
+                ..Default::default()
+            };
+        };
+        let own_rows = rows.iter().filter(|r| r.0 == target).count();
+        let used: Vec<usize> = (0..regions.len())
+            .filter(|&ri| rows.iter().any(|r| r.0 == ri))
+            .collect();
+        let p = used.len() + 1;
+        if own_rows == 0 || rows.len() < p + 2 {
+            return ModelResult {
+                dist: Err(format!(
+                    "{} joint observations ({own_rows} of {}) for {p} coefficients; need {} and one of the region",
+                    rows.len(),
+                    key.0,
+                    p + 2
+                )),
+                n_obs: own_rows,
+                ..Default::default()
+            };
+        }
+        let (x_ahead, x_err) = match self.feature_ahead(key, Feature::Same(driver)) {
+            Ok(a) => a,
+            Err(e) => {
+                return ModelResult {
+                    dist: Err(e),
+                    n_obs: own_rows,
+                    ..Default::default()
+                };
+            }
+        };
+        let design_rows: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|(ri, x, _)| {
+                used.iter()
+                    .map(|u| f64::from(u8::from(u == ri)))
+                    .chain([*x])
+                    .collect()
+            })
+            .collect();
+        let ys = Array1::from_iter(rows.iter().map(|r| r.2));
+        let fit = match ols::fit_ols(&ols::design(&design_rows), &ys) {
+            Ok(f) => f,
+            Err(e) => {
+                return ModelResult {
+                    dist: Err(e.to_string()),
+                    n_obs: own_rows,
+                    ..Default::default()
+                };
+            }
+        };
+        let x0 = Array1::from_iter(
+            used.iter()
+                .map(|u| f64::from(u8::from(*u == target)))
+                .chain([x_ahead]),
+        );
+        let mut errs = vec![KNOWN; used.len()];
+        errs.push(x_err);
+        let b = used.len();
+        let own = fit.predict(&x0).se;
+        ModelResult {
+            dist: Ok(fit.predict_uncertain(&x0, &errs)),
+            n_obs: own_rows,
+            links: vec![Link {
+                driver: (key.0.clone(), driver.to_string()),
+                beta: fit.beta[b],
+                beta_se: fit.coef_se()[b],
+                at: x_ahead,
+            }],
+            own_var: own * own,
+        }
+    }
+
+    /// The series a feature's forecast-year value comes from, when it is a forecast.
+    fn driver_key(&self, key: &SeriesKey, f: Feature) -> Option<SeriesKey> {
+        match f {
+            Feature::Parent => self.parents.get(&key.0).map(|p| (p.clone(), key.1.clone())),
+            Feature::Same(ind) => Some((key.0.clone(), ind.to_string())),
+            Feature::Year | Feature::Lag1 => None,
         }
     }
 }

@@ -122,6 +122,15 @@ impl RidgeFit {
         sum_of_errors(mean, &terms)
     }
 
+    /// Standard errors of the coefficients on the original scale (penalty treated as fixed).
+    pub fn coefficient_se(&self) -> Array1<f64> {
+        let v = self
+            .w_cov
+            .diag()
+            .mapv(|c| (c * self.sigma2).max(0.0).sqrt());
+        &v / &self.sds
+    }
+
     /// Coefficients on the original scale (without the intercept).
     pub fn coefficients(&self) -> Array1<f64> {
         &self.w / &self.sds
