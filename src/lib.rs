@@ -36,6 +36,7 @@ pub mod forecast;
 pub mod models;
 pub mod report;
 pub mod run;
+pub mod scenario;
 pub mod targets;
 
 pub use error::{Error, Result};

@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand};
 use indicast::data::{self, DataSource};
 use indicast::extract::{self, text};
 use indicast::report;
-use indicast::run::{Reports, RunConfig, run};
+use indicast::run::{Reports, RunConfig, RunResult, run};
+use indicast::scenario::{self, McConfig, Scenario, System};
 
 /// Forecast economic indicators and the probability that planning targets are met.
 #[derive(Debug, Parser)]
@@ -84,6 +85,119 @@ enum Command {
         #[arg(long)]
         allow_empty: bool,
     },
+    /// Run planner scenarios (TOML files of driver assumptions) and compare P(met) of every target.
+    ///
+    /// A scenario file (see scenarios/baseline.toml):
+    ///   name = "baseline"
+    ///   as_of = 2022
+    ///   [assumptions]                      # fixed values or { mean, sd }, in percent
+    ///   "China.gdp_real_growth" = { mean = 5.0, sd = 0.5 }
+    ///   "Zibo.fai_growth" = 8.0
+    ///   [shocks]                           # added to a series' forecast, propagated downstream
+    ///   "Zibo.retail_sales_growth" = -1.0
+    /// Writes scenario_results.csv into --out; deltas are against the scenario named "baseline" if given,
+    /// else against the engine's own forecast.
+    ///
+    /// Example: indicast scenario scenarios/*.toml --draws 10000 --seed 1
+    Scenario {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        mc: McArgs,
+    },
+    /// The driver value at which a target reaches a given probability of being met.
+    ///
+    /// Example: indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth
+    Required {
+        /// The target series, Region.indicator (a target of the coming year).
+        #[arg(long)]
+        target: String,
+        /// The driver series, Region.indicator.
+        #[arg(long)]
+        driver: String,
+        /// The probability of meeting the target to reach.
+        #[arg(long, default_value_t = 0.7)]
+        prob: f64,
+        /// Other assumptions, from a scenario file.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        mc: McArgs,
+    },
+}
+
+/// Monte Carlo and output options shared by `scenario` and `required`.
+#[derive(Debug, clap::Args)]
+struct McArgs {
+    /// Monte Carlo draws.
+    #[arg(long, default_value_t = 10_000)]
+    draws: usize,
+    /// Random seed (results are reproducible bit for bit for a seed).
+    #[arg(long, default_value_t = 2023)]
+    seed: u64,
+    /// Output directory.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    out: PathBuf,
+    /// Tolerance of 'about' growth targets in percentage points.
+    #[arg(long, default_value_t = 0.5, value_name = "PP")]
+    tolerance: f64,
+}
+
+/// Read scenario files, run the engine at their as-of year, and parse them against its vocabulary.
+fn load_scenarios(
+    files: &[PathBuf],
+    tolerance: f64,
+) -> Result<(RunResult, System, Vec<Scenario>), String> {
+    let mut texts = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        texts.push((f.display().to_string(), text));
+    }
+    // The as-of year: the scenarios' own (they must agree), else the last data year.
+    let mut as_of = None;
+    for (name, text) in &texts {
+        if let Ok(t) = text.parse::<toml::Table>() {
+            if let Some(toml::Value::Integer(y)) = t.get("as_of") {
+                let y = *y as i32;
+                if as_of.is_some_and(|a| a != y) {
+                    return Err(format!(
+                        "{name}: as_of {y} differs from the other scenarios ({})",
+                        as_of.unwrap_or(y)
+                    ));
+                }
+                as_of = Some(y);
+            }
+        }
+    }
+    let cfg = RunConfig {
+        source: DataSource::Bundled,
+        as_of,
+        tolerance,
+        calibrate: true,
+        reports: Reports::Bundled,
+    };
+    let run = run(&cfg).map_err(|e| e.to_string())?;
+    let sys = System::new(&run, tolerance).map_err(|e| e.to_string())?;
+    let vocab = sys.vocabulary();
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    for (name, text) in &texts {
+        match scenario::parse(name, text, &vocab) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok((run, sys, scenarios))
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+fn series_key(s: &str) -> Option<(String, String)> {
+    s.split_once('.')
+        .map(|(r, i)| (r.to_string(), i.to_string()))
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
@@ -197,6 +311,152 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Scenario { files, mc } => {
+            let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            let mcc = McConfig {
+                draws: mc.draws.max(1),
+                seed: mc.seed,
+            };
+            let mut names = vec!["engine".to_string()];
+            let mut outcomes = vec![sys.simulate(&Scenario::engine_baseline(), mcc)];
+            for sc in &scenarios {
+                names.push(sc.name.clone());
+                outcomes.push(sys.simulate(sc, mcc));
+            }
+            let baseline = names.iter().position(|n| n == "baseline").unwrap_or(0);
+            let csv = match report::render_scenarios(&run, &names, &outcomes, baseline) {
+                Ok(c) => c,
+                Err(e) => return fail(e),
+            };
+            if let Err(e) = report::write_atomic(&mc.out, &[("scenario_results.csv".into(), csv)]) {
+                return fail(e);
+            }
+            print!("{}", report::scenario_table(&run, &names, &outcomes));
+            let max_se = outcomes
+                .iter()
+                .flatten()
+                .map(|o| o.p_met_se)
+                .fold(0.0, f64::max);
+            println!(
+                "{} draws, seed {}: largest Monte Carlo standard error of P(met) {:.4}; wrote {}",
+                mcc.draws,
+                mcc.seed,
+                max_se,
+                mc.out.join("scenario_results.csv").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Required {
+            target,
+            driver,
+            prob,
+            scenario: file,
+            mc,
+        } => {
+            if !(0.0 < prob && prob < 1.0) {
+                return fail(format!("--prob {prob} must be strictly between 0 and 1"));
+            }
+            let files: Vec<PathBuf> = file.into_iter().collect();
+            let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            let base = scenarios
+                .into_iter()
+                .next()
+                .unwrap_or_else(Scenario::engine_baseline);
+            let vocab = sys.vocabulary();
+            let Some(tkey) = series_key(&target) else {
+                return fail(format!("--target `{target}`: expected Region.indicator"));
+            };
+            let Some(ti) = run.assessments.iter().position(|a| {
+                a.target.region == tkey.0 && a.target.indicator == tkey.1 && a.p_met.is_some()
+            }) else {
+                let names: Vec<String> = run
+                    .assessments
+                    .iter()
+                    .map(|a| format!("{}.{}", a.target.region, a.target.indicator))
+                    .collect();
+                return fail(format!(
+                    "--target `{target}` is not an assessed target of {}; closest: `{}`",
+                    run.as_of + 1,
+                    scenario::closest(&target, names.iter().map(String::as_str)).unwrap_or("")
+                ));
+            };
+            let dkey = match series_key(&driver) {
+                Some(k) if vocab.drivers.contains(&driver) => k,
+                _ => {
+                    return fail(format!(
+                        "--driver `{driver}` does not move any target; closest driver: `{}`",
+                        scenario::closest(&driver, vocab.drivers.iter().map(String::as_str))
+                            .unwrap_or("")
+                    ));
+                }
+            };
+            // Plausible range: the driver's history up to the as-of year and its forecast ± 3 s.e.
+            let (mu, se) = sys.baseline(&dkey).unwrap_or((0.0, 1.0));
+            let hist: Vec<f64> = run
+                .panel
+                .growth
+                .get(&dkey)
+                .map(|s| s.upto(run.as_of).iter().map(|p| p.value).collect())
+                .unwrap_or_default();
+            let lo = hist.iter().copied().fold(mu - 3.0 * se, f64::min);
+            let hi = hist.iter().copied().fold(mu + 3.0 * se, f64::max);
+            let mcc = McConfig {
+                draws: mc.draws.max(1),
+                seed: mc.seed,
+            };
+            let req = scenario::required(&sys, &base, ti, &dkey, prob, (lo, hi), mcc);
+            let value = req.value.map(|v| format!("{v:.4}")).unwrap_or_default();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut curve = csv::Writer::from_writer(Vec::new());
+            let written = w
+                .write_record(["target", "driver", "prob", "value"])
+                .and_then(|_| {
+                    w.write_record([target.as_str(), driver.as_str(), &prob.to_string(), &value])
+                })
+                .and_then(|_| curve.write_record(["driver_value", "p_met"]))
+                .and_then(|_| {
+                    req.curve.iter().try_for_each(|(v, p)| {
+                        curve.write_record([format!("{v:.4}"), format!("{p:.4}")])
+                    })
+                });
+            let (Ok(()), Ok(a), Ok(b)) = (written, w.into_inner(), curve.into_inner()) else {
+                return fail("could not encode the CSV outputs");
+            };
+            if let Err(e) = report::write_atomic(
+                &mc.out,
+                &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
+            ) {
+                return fail(e);
+            }
+            let (p_lo, p_hi) = (req.curve[0].1, req.curve[req.curve.len() - 1].1);
+            println!(
+                "P(met) of {target} is {p_lo:.2} at {driver} = {:.2} and {p_hi:.2} at {:.2} ({} draws, seed {})",
+                req.range.0, req.range.1, mcc.draws, mcc.seed
+            );
+            match req.value {
+                Some(v) => {
+                    println!("required {driver} = {v:.2}");
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    println!(
+                        "no value of {driver} in the plausible range [{:.2}, {:.2}] gives P(met) = {prob}: it stays between {:.2} and {:.2}",
+                        req.range.0,
+                        req.range.1,
+                        p_lo.min(p_hi),
+                        p_lo.max(p_hi)
+                    );
+                    println!("required {driver} = none");
+                    ExitCode::from(1)
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::extract::{self, Extraction, Quantity, Section};
 use crate::forecast::Dist;
 use crate::run::{Accuracy, BacktestRow, RunResult};
+use crate::scenario::Outcome;
 use crate::targets::{self, BASELINES};
 
 fn f4(v: f64) -> String {
@@ -493,6 +494,98 @@ pub fn render_extraction(
             )?,
         ),
     ])
+}
+
+/// `scenario_results.csv`: one row per scenario and target. `baseline` indexes the scenario the deltas
+/// are taken against.
+pub fn render_scenarios(
+    run: &RunResult,
+    names: &[String],
+    outcomes: &[Vec<Outcome>],
+    baseline: usize,
+) -> Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    for (name, outs) in names.iter().zip(outcomes) {
+        for o in outs {
+            let t = &run.assessments[o.target].target;
+            let base = outcomes[baseline]
+                .iter()
+                .find(|b| b.target == o.target)
+                .map_or(f64::NAN, |b| b.p_met);
+            rows.push(vec![
+                name.clone(),
+                t.region.clone(),
+                t.indicator.clone(),
+                t.year.to_string(),
+                t.value.to_string(),
+                t.qualifier.as_str().into(),
+                f4(o.mean),
+                f4(o.q80.0),
+                f4(o.q80.1),
+                f4(o.q95.0),
+                f4(o.q95.1),
+                f4(o.p_met),
+                f4(o.p_met_se),
+                f4(o.p_met - base),
+            ]);
+        }
+    }
+    csv_bytes(
+        &[
+            "scenario",
+            "region",
+            "indicator",
+            "year",
+            "target",
+            "qualifier",
+            "mean",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "p_met",
+            "p_met_se",
+            "delta_p_met_vs_baseline",
+        ],
+        rows,
+    )
+}
+
+/// The comparison table printed by `indicast scenario`: targets × scenarios, P(met) in percent.
+pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome>]) -> String {
+    let mut s = format!("{:<34}", "P(met), % (Monte Carlo s.e.)");
+    for n in names {
+        s.push_str(&format!(" {:>16}", n));
+    }
+    s.push('\n');
+    let Some(first) = outcomes.first() else {
+        return s;
+    };
+    for o in first {
+        let t = &run.assessments[o.target].target;
+        s.push_str(&format!(
+            "{:<34}",
+            format!(
+                "{}.{} {} {}",
+                t.region,
+                t.indicator,
+                t.qualifier.as_str(),
+                t.value
+            )
+        ));
+        for outs in outcomes {
+            let x = outs
+                .iter()
+                .find(|x| x.target == o.target)
+                .expect("same targets in every scenario");
+            s.push_str(&format!(
+                " {:>16}",
+                format!("{:.1} ({:.2})", 100.0 * x.p_met, 100.0 * x.p_met_se)
+            ));
+        }
+        s.push('\n');
+    }
+    s
 }
 
 /// Write files atomically into `dir`: each goes to a temporary file in `dir` first; only when all are
