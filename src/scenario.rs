@@ -519,8 +519,11 @@ impl System {
                 .sum();
             let total = d.se * d.se;
             let own = (total - propagated - coef_var).max(0.1 * total);
-            for q in 0..p {
-                let c: f64 = links.iter().map(|&(j, b, _, _)| b * cov[j][q]).sum();
+            // Covariance of the new node with every earlier one: Σⱼ βⱼ Cov(xⱼ, x_q).
+            let row: Vec<f64> = (0..p)
+                .map(|q| links.iter().map(|&(j, b, _, _)| b * cov[j][q]).sum())
+                .collect();
+            for (q, c) in row.into_iter().enumerate() {
                 cov[p][q] = c;
                 cov[q][p] = c;
             }
