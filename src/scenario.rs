@@ -531,7 +531,7 @@ impl System {
             // Tails: a series whose forecast comes mostly from its drivers inherits their (Student-t)
             // tails through the propagation, so its own residual is Gaussian; otherwise the residual
             // carries the engine's degrees of freedom. (The engine's single Student-t per series is itself
-            // an approximation of a sum of t errors; this choice keeps the two within about 0.01 of P(met).)
+            // an approximation of a sum of t errors; with this choice the two agree within 0.02 of P(met).)
             let driven = propagated + coef_var > 0.5 * total;
             let own_df = if driven { f64::INFINITY } else { d.df.max(3.0) };
             nodes.push(Node {

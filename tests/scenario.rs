@@ -1,0 +1,376 @@
+//! Scenarios: the checks of the scenario issue — the no-assumption scenario reproduces the engine,
+//! monotone responses to every bundled driver, `required` values that plug back, Monte Carlo error and
+//! reproducibility, and bad scenario files rejected with file, line and key.
+
+use std::path::Path;
+use std::process::Command;
+
+use indicast::data::DataSource;
+use indicast::run::{Reports, RunConfig, RunResult, run};
+use indicast::scenario::{self, Assumption, McConfig, Scenario, System};
+
+fn bundled() -> RunResult {
+    run(&RunConfig {
+        source: DataSource::Bundled,
+        as_of: Some(2022),
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+    })
+    .expect("bundled run")
+}
+
+fn bundled_scenario(name: &str, sys: &System) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    scenario::parse(name, &text, &sys.vocabulary()).expect("bundled scenario is valid")
+}
+
+const MC: McConfig = McConfig {
+    draws: 10_000,
+    seed: 7,
+};
+
+#[test]
+fn scenario_without_assumptions_reproduces_the_engine() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let out = sys.simulate(&Scenario::engine_baseline(), MC);
+    assert_eq!(
+        out.len(),
+        r.assessments.iter().filter(|a| a.p_met.is_some()).count()
+    );
+    for o in &out {
+        let a = &r.assessments[o.target];
+        let d = a.dist.unwrap();
+        let p = a.p_met.unwrap();
+        let mean_se = d.se * (d.df / (d.df - 2.0)).sqrt() / (MC.draws as f64).sqrt();
+        eprintln!(
+            "{}.{}: engine mean {:.3} P {:.4} | simulated mean {:.3} P {:.4} (s.e. {:.4})",
+            a.target.region, a.target.indicator, d.mean, p, o.mean, o.p_met, o.p_met_se
+        );
+        assert!(
+            (o.mean - d.mean).abs() < 4.0 * mean_se,
+            "{:?}: mean {} vs {}",
+            a.target.indicator,
+            o.mean,
+            d.mean
+        );
+        // Monte Carlo error plus 0.025 for the shape approximation: the simulation adds up the parent's
+        // Student-t error and the series' own, the engine summarises that sum as one Student-t
+        // (Welch–Satterthwaite). The largest gap, 0.020, is Zibo's income, whose forecast is almost all
+        // the parent's fat-tailed one.
+        assert!(
+            (o.p_met - p).abs() < 3.0 * o.p_met_se + 0.025,
+            "{}.{}: P(met) {} vs engine {}",
+            a.target.region,
+            a.target.indicator,
+            o.p_met,
+            p
+        );
+    }
+}
+
+#[test]
+fn raising_each_bundled_driver_raises_the_targets_it_moves() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let mut drivers: Vec<(String, String)> = Vec::new();
+    for f in ["baseline.toml", "downside.toml", "upside.toml"] {
+        for a in bundled_scenario(f, &sys).assumptions {
+            if !drivers.contains(&a.key) {
+                drivers.push(a.key);
+            }
+        }
+    }
+    assert!(drivers.len() >= 2);
+    for driver in drivers {
+        let (mu, se) = sys.baseline(&driver).unwrap();
+        let values: Vec<f64> = (-2..=2).map(|k| mu + f64::from(k) * se).collect();
+        let runs: Vec<_> = values
+            .iter()
+            .map(|&v| {
+                let sc = Scenario {
+                    assumptions: vec![Assumption {
+                        key: driver.clone(),
+                        mean: v,
+                        sd: 0.0,
+                    }],
+                    ..Scenario::engine_baseline()
+                };
+                sys.simulate(
+                    &sc,
+                    McConfig {
+                        draws: 4000,
+                        seed: 3,
+                    },
+                )
+            })
+            .collect();
+        let mut moved = Vec::new();
+        for t in 0..runs[0].len() {
+            let means: Vec<f64> = runs.iter().map(|o| o[t].mean).collect();
+            let ps: Vec<f64> = runs.iter().map(|o| o[t].p_met).collect();
+            if means[4] - means[0] < 1e-3 {
+                continue; // not moved by this driver
+            }
+            let a = &r.assessments[runs[0][t].target].target;
+            moved.push(format!("{}.{}", a.region, a.indicator));
+            for k in 1..5 {
+                assert!(
+                    means[k] > means[k - 1],
+                    "{driver:?} → {}: means {means:?}",
+                    a.indicator
+                );
+                let lowers_p = a.qualifier == indicast::data::Qualifier::AtMost
+                    || indicast::targets::direction(&r.data, &a.indicator)
+                        == indicast::data::Direction::Ceiling;
+                if !lowers_p {
+                    assert!(
+                        ps[k] >= ps[k - 1] - 1e-3,
+                        "{driver:?} → {}: P(met) {ps:?}",
+                        a.indicator
+                    );
+                }
+            }
+        }
+        eprintln!("{driver:?} moves {moved:?}");
+        assert!(!moved.is_empty(), "{driver:?} moves no target");
+    }
+}
+
+#[test]
+fn required_value_plugged_back_gives_the_requested_probability() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let target = r
+        .assessments
+        .iter()
+        .position(|a| a.target.region == "Zibo" && a.target.indicator == "gdp_real_growth")
+        .unwrap();
+    let driver = ("Zibo".to_string(), "fai_growth".to_string());
+    let base = Scenario::engine_baseline();
+    let mc = McConfig {
+        draws: 10_000,
+        seed: 11,
+    };
+    let req = scenario::required(&sys, &base, target, &driver, 0.5, (-25.0, 45.0), mc);
+    let v = req.value.expect("P(met) = 0.5 is reachable");
+    let sc = Scenario {
+        assumptions: vec![Assumption {
+            key: driver.clone(),
+            mean: v,
+            sd: 0.0,
+        }],
+        ..base.clone()
+    };
+    let p = sys
+        .simulate(&sc, mc)
+        .into_iter()
+        .find(|o| o.target == target)
+        .unwrap()
+        .p_met;
+    eprintln!("required Zibo.fai_growth for P(met) 0.5 of Zibo GDP: {v:.2} -> P {p:.4}");
+    assert!((p - 0.5).abs() <= 0.01, "{p}");
+    // An unreachable probability says so instead of returning a boundary.
+    let none = scenario::required(&sys, &base, target, &driver, 0.99, (-25.0, 45.0), mc);
+    assert_eq!(none.value, None);
+    assert!(
+        none.curve.windows(2).all(|w| w[1].1 >= w[0].1 - 1e-3),
+        "the curve is monotone"
+    );
+}
+
+#[test]
+fn monte_carlo_error_is_small_and_seeds_agree() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let sc = bundled_scenario("downside.toml", &sys);
+    let a = sys.simulate(
+        &sc,
+        McConfig {
+            draws: 10_000,
+            seed: 1,
+        },
+    );
+    let b = sys.simulate(
+        &sc,
+        McConfig {
+            draws: 10_000,
+            seed: 2,
+        },
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.p_met_se < 0.005, "s.e. {}", x.p_met_se);
+        let tol = 3.0 * (x.p_met_se.powi(2) + y.p_met_se.powi(2)).sqrt();
+        assert!(
+            (x.p_met - y.p_met).abs() <= tol.max(1e-9),
+            "{} vs {} (tol {tol})",
+            x.p_met,
+            y.p_met
+        );
+    }
+    // Bit for bit with the same seed.
+    assert_eq!(
+        a,
+        sys.simulate(
+            &sc,
+            McConfig {
+                draws: 10_000,
+                seed: 1
+            }
+        )
+    );
+}
+
+#[test]
+fn bad_scenario_files_name_file_line_and_key() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let vocab = sys.vocabulary();
+    let not_driver = vocab
+        .series
+        .iter()
+        .find(|s| !vocab.drivers.contains(*s))
+        .expect("some series drives nothing")
+        .clone();
+    let cases: Vec<(&str, String, u64, &str)> = vec![
+        (
+            "unknown region",
+            "name = \"x\"\n[assumptions]\n\"Zibbo.fai_growth\" = 8.0\n".into(),
+            3,
+            "Zibo.fai_growth",
+        ),
+        (
+            "unknown indicator",
+            "name = \"x\"\n\n[assumptions]\n\"Zibo.fai_grwth\" = 8.0\n".into(),
+            4,
+            "Zibo.fai_growth",
+        ),
+        (
+            "non-numeric",
+            "name = \"x\"\n[assumptions]\n\"Zibo.fai_growth\" = \"eight\"\n".into(),
+            3,
+            "expected a number",
+        ),
+        (
+            "negative sd",
+            "name = \"x\"\n[assumptions]\n\"China.gdp_real_growth\" = { mean = 5.0, sd = -1 }\n"
+                .into(),
+            3,
+            "negative",
+        ),
+        (
+            "not a driver",
+            format!("name = \"x\"\n[assumptions]\n\"{not_driver}\" = 1.0\n"),
+            3,
+            "cannot be used as a driver",
+        ),
+        (
+            "unknown key",
+            "name = \"x\"\nassumption = 3\n".into(),
+            2,
+            "unknown key",
+        ),
+        (
+            "bad shock",
+            "name = \"x\"\n[shocks]\n\"Zibo.retail_sales_growth\" = [1]\n".into(),
+            3,
+            "expected a number",
+        ),
+        (
+            "TOML syntax",
+            "name = \"x\"\n[assumptions\n".into(),
+            2,
+            "not valid TOML",
+        ),
+    ];
+    for (case, text, line, words) in cases {
+        let err = scenario::parse("bad.toml", &text, &vocab)
+            .expect_err(case)
+            .to_string();
+        assert!(err.contains(&format!("bad.toml:{line}:")), "{case}: {err}");
+        assert!(err.contains(words), "{case}: {err}");
+    }
+    // Through the CLI: exit 2, nothing written.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        "name = \"x\"\n[assumptions]\n\"Zibo.fai_growth\" = \"eight\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args(["scenario", "bad.toml", "--out", "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.toml:3:") && stderr.contains("Zibo.fai_growth"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn scenario_and_required_commands_write_their_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let files: Vec<String> = ["baseline.toml", "downside.toml", "upside.toml"]
+        .iter()
+        .map(|f| dir.join(f).to_string_lossy().into_owned())
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .arg("scenario")
+        .args(&files)
+        .args(["--draws", "2000", "--out", "sc"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(tmp.path().join("sc/scenario_results.csv")).unwrap();
+    assert!(text.starts_with(
+        "scenario,region,indicator,year,target,qualifier,mean,lo80,hi80,lo95,hi95,p_met"
+    ));
+    assert_eq!(
+        text.lines().count(),
+        1 + 4 * 10,
+        "engine + 3 scenarios × 10 targets"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args([
+            "required",
+            "--target",
+            "Zibo.gdp_real_growth",
+            "--prob",
+            "0.5",
+            "--driver",
+            "Zibo.fai_growth",
+        ])
+        .args(["--draws", "2000", "--out", "rq"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("required Zibo.fai_growth = "),
+        "{stdout}"
+    );
+    assert!(
+        tmp.path().join("rq/required.csv").is_file()
+            && tmp.path().join("rq/required_curve.csv").is_file()
+    );
+}
