@@ -1,6 +1,6 @@
 //! The whole `indicast run` job on the bundled data (load, validate, both engine passes with every
 //! backtest, assessments, calls, rendering every CSV), in release mode.
-//! Also: extraction of the bundled work report.
+//! Also: extraction of the bundled work report, and three scenarios × 10,000 draws.
 //! Run: `cargo bench --bench run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -36,9 +36,52 @@ fn extract_seed(c: &mut Criterion) {
     });
 }
 
+/// Three bundled scenarios × all targets × 10,000 draws (simulation only; the engine run is built once).
+fn three_scenarios(c: &mut Criterion) {
+    use indicast::scenario::{McConfig, System, parse};
+    let cfg = RunConfig {
+        source: DataSource::Bundled,
+        as_of: Some(2022),
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+    };
+    let r = run(&cfg).expect("bundled data are valid");
+    let sys = System::new(&r, 0.5).expect("system");
+    let vocab = sys.vocabulary();
+    let scenarios: Vec<_> = ["baseline", "downside", "upside"]
+        .iter()
+        .map(|n| {
+            let path = format!("{}/scenarios/{n}.toml", env!("CARGO_MANIFEST_DIR"));
+            parse(
+                &path,
+                &std::fs::read_to_string(&path).expect("scenario file"),
+                &vocab,
+            )
+            .expect("valid")
+        })
+        .collect();
+    c.bench_function("three_scenarios_10000_draws", |b| {
+        b.iter(|| {
+            scenarios
+                .iter()
+                .map(|s| {
+                    sys.simulate(
+                        s,
+                        McConfig {
+                            draws: 10_000,
+                            seed: 1,
+                        },
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = whole_run, extract_seed
+    targets = whole_run, extract_seed, three_scenarios
 }
 criterion_main!(benches);

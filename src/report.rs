@@ -553,7 +553,7 @@ pub fn render_scenarios(
 
 /// The comparison table printed by `indicast scenario`: targets × scenarios, P(met) in percent.
 pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome>]) -> String {
-    let mut s = format!("{:<34}", "P(met), % (Monte Carlo s.e.)");
+    let mut s = format!("{:<44}", "P(met), % (Monte Carlo s.e.)");
     for n in names {
         s.push_str(&format!(" {:>16}", n));
     }
