@@ -564,7 +564,7 @@ pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome
     for o in first {
         let t = &run.assessments[o.target].target;
         s.push_str(&format!(
-            "{:<34}",
+            "{:<44}",
             format!(
                 "{}.{} {} {}",
                 t.region,
