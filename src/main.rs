@@ -18,7 +18,7 @@ use indicast::scenario::{self, McConfig, Scenario, System};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/           your own indicators.csv, targets.csv, regions.csv\n\nSee `indicast run --help` for the outputs and the rules."
+    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast extract seeds/zibo-2023-government-work-report.txt --out extracted\n  indicast scenario scenarios/*.toml\n  indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -99,6 +99,7 @@ enum Command {
     /// else against the engine's own forecast.
     ///
     /// Example: indicast scenario scenarios/*.toml --draws 10000 --seed 1
+    #[command(verbatim_doc_comment)]
     Scenario {
         /// Scenario files.
         #[arg(required = true)]
