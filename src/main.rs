@@ -131,9 +131,9 @@ enum Command {
 /// Monte Carlo and output options shared by `scenario` and `required`.
 #[derive(Debug, clap::Args)]
 struct McArgs {
-    /// Monte Carlo draws.
-    #[arg(long, default_value_t = 10_000)]
-    draws: usize,
+    /// Monte Carlo draws (at least 1; 10,000 gives P(met) to about ±0.005).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    draws: u64,
     /// Random seed (results are reproducible bit for bit for a seed).
     #[arg(long, default_value_t = 2023)]
     seed: u64,
@@ -156,36 +156,55 @@ fn load_scenarios(
         texts.push((f.display().to_string(), text));
     }
     // The as-of year: the scenarios' own (they must agree), else the last data year.
-    let mut as_of = None;
+    let mut as_of: Option<(i32, String)> = None;
     for (name, text) in &texts {
         if let Ok(t) = text.parse::<toml::Table>() {
             if let Some(toml::Value::Integer(y)) = t.get("as_of") {
                 let y = *y as i32;
-                if as_of.is_some_and(|a| a != y) {
-                    return Err(format!(
-                        "{name}: as_of {y} differs from the other scenarios ({})",
-                        as_of.unwrap_or(y)
-                    ));
+                let line = 1 + text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("as_of"))
+                    .unwrap_or(0);
+                let place = format!("{name}:{line}: as_of {y}");
+                if let Some((a, other)) = &as_of {
+                    if *a != y {
+                        return Err(format!(
+                            "{place} differs from {other}; scenarios run together share one as-of year"
+                        ));
+                    }
                 }
-                as_of = Some(y);
+                as_of = Some((y, place));
             }
         }
     }
     let cfg = RunConfig {
         source: DataSource::Bundled,
-        as_of,
+        as_of: as_of.as_ref().map(|a| a.0),
         tolerance,
         calibrate: true,
         reports: Reports::Bundled,
     };
-    let run = run(&cfg).map_err(|e| e.to_string())?;
+    let run = run(&cfg).map_err(|e| match &as_of {
+        Some((_, place)) => format!("{place}: {e}"),
+        None => e.to_string(),
+    })?;
     let sys = System::new(&run, tolerance).map_err(|e| e.to_string())?;
     let vocab = sys.vocabulary();
-    let mut scenarios = Vec::new();
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
     let mut errors = Vec::new();
     for (name, text) in &texts {
         match scenario::parse(name, text, &vocab) {
-            Ok(s) => scenarios.push(s),
+            Ok(s) => {
+                if let Some(b) = scenarios.iter().position(|b| b.name == s.name) {
+                    errors.push(format!(
+                        "{name}: scenario name `{}` is also used by {}; names must differ",
+                        s.name, sources[b]
+                    ));
+                }
+                scenarios.push(s);
+                sources.push(name);
+            }
             Err(e) => errors.push(e.to_string()),
         }
     }
@@ -320,7 +339,7 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             let mcc = McConfig {
-                draws: mc.draws.max(1),
+                draws: mc.draws as usize,
                 seed: mc.seed,
             };
             let mut names = vec!["engine".to_string()];
@@ -390,12 +409,25 @@ fn main() -> ExitCode {
                 ));
             };
             let dkey = match series_key(&driver) {
-                Some(k) if vocab.drivers.contains(&driver) => k,
+                Some(k) if vocab.drivers.contains(&driver) && sys.drives(&k, ti) => k,
                 _ => {
+                    let mut movers: Vec<&str> = vocab
+                        .drivers
+                        .iter()
+                        .filter(|d| {
+                            d.as_str() != target
+                                && series_key(d).is_some_and(|k| sys.drives(&k, ti))
+                        })
+                        .map(String::as_str)
+                        .collect();
+                    movers.sort_unstable();
                     return fail(format!(
-                        "--driver `{driver}` does not move any target; closest driver: `{}`",
-                        scenario::closest(&driver, vocab.drivers.iter().map(String::as_str))
-                            .unwrap_or("")
+                        "--driver `{driver}` does not move {target}; drivers that do: {}",
+                        if movers.is_empty() {
+                            "none".to_string()
+                        } else {
+                            movers.join(", ")
+                        }
                     ));
                 }
             };
@@ -410,7 +442,7 @@ fn main() -> ExitCode {
             let lo = hist.iter().copied().fold(mu - 3.0 * se, f64::min);
             let hi = hist.iter().copied().fold(mu + 3.0 * se, f64::max);
             let mcc = McConfig {
-                draws: mc.draws.max(1),
+                draws: mc.draws as usize,
                 seed: mc.seed,
             };
             let req = scenario::required(&sys, &base, ti, &dkey, prob, (lo, hi), mcc);

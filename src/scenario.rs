@@ -99,16 +99,34 @@ fn line_of_key(text: &str, section: Option<&str>, key: &str) -> u64 {
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if t.starts_with('[') {
-            in_section = section
-                .is_some_and(|s| t.trim_start_matches('[').trim_end_matches(']').trim() == s);
+            let header = t.trim_start_matches('[').trim_end_matches(']').trim();
+            if section.is_none() && header == key {
+                return i as u64 + 1; // a misspelt table such as [assumption]
+            }
+            in_section = section.is_some_and(|s| header == s);
             continue;
         }
-        let bare = t.split('=').next().unwrap_or("").trim().trim_matches('"');
-        if in_section && bare == key {
+        let bare = t
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
+        let dotted = bare
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('.'));
+        if in_section && (bare == key || dotted) {
             return i as u64 + 1;
         }
     }
     1
+}
+
+/// Largest magnitude accepted for an assumed value, a standard deviation or a shock (percentage points).
+pub const MAX_ABS_VALUE: f64 = 1000.0;
+
+fn plausible(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_ABS_VALUE
 }
 
 /// What a scenario may name: every series with a forecast, and among them those that drive a target.
@@ -155,7 +173,15 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
     };
     for (k, v) in &table {
         match (k.as_str(), v) {
-            ("name", toml::Value::String(s)) => sc.name = s.clone(),
+            ("name", toml::Value::String(n)) if !n.trim().is_empty() && n != "engine" => {
+                sc.name = n.clone()
+            }
+            ("name", toml::Value::String(_)) => problem(
+                None,
+                k,
+                "expected a non-empty name other than `engine` (the name of the no-assumption run)"
+                    .into(),
+            ),
             ("description", toml::Value::String(s)) => sc.description = s.clone(),
             ("as_of", toml::Value::Integer(y)) if (1949..=2100).contains(y) => {
                 sc.as_of = Some(*y as i32)
@@ -212,8 +238,24 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
     if let Some(toml::Value::Table(a)) = table.get("assumptions") {
         for (k, v) in a {
             let value = match v {
-                toml::Value::Float(x) => Some((*x, 0.0)),
-                toml::Value::Integer(x) => Some((*x as f64, 0.0)),
+                toml::Value::Float(x) if plausible(*x) => Some((*x, 0.0)),
+                toml::Value::Integer(x) if plausible(*x as f64) => Some((*x as f64, 0.0)),
+                toml::Value::Float(_) | toml::Value::Integer(_) => {
+                    problem(
+                        Some("assumptions"),
+                        k,
+                        format!("expected a finite value within ±{MAX_ABS_VALUE} (percent)"),
+                    );
+                    None
+                }
+                toml::Value::Table(t) if !k.contains('.') && !t.contains_key("mean") => {
+                    problem(
+                        Some("assumptions"),
+                        k,
+                        format!("write the series name in quotes: \"{k}.<indicator>\" = VALUE"),
+                    );
+                    continue;
+                }
                 toml::Value::Table(t) => {
                     let num = |name: &str| match t.get(name) {
                         Some(toml::Value::Float(x)) => Some(*x),
@@ -231,7 +273,7 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
                         }),
                         extra.is_empty(),
                     ) {
-                        (Some(m), Some(s), true) if s >= 0.0 && m.is_finite() && s.is_finite() => {
+                        (Some(m), Some(s), true) if s >= 0.0 && plausible(m) && plausible(s) => {
                             Some((m, s))
                         }
                         (Some(_), Some(s), true) if s < 0.0 => {
@@ -271,18 +313,32 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
     if let Some(toml::Value::Table(s)) = table.get("shocks") {
         for (k, v) in s {
             let value = match v {
-                toml::Value::Float(x) => Some(*x),
-                toml::Value::Integer(x) => Some(*x as f64),
+                toml::Value::Float(x) if plausible(*x) => Some(*x),
+                toml::Value::Integer(x) if plausible(*x as f64) => Some(*x as f64),
                 _ => {
                     problem(
                         Some("shocks"),
                         k,
-                        "expected a number (percentage points added to the forecast)".into(),
+                        "expected a finite number within ±1000 (percentage points added to the forecast)"
+                            .into(),
                     );
                     None
                 }
             };
             let key = series_key("shocks", k, false, &mut problem);
+            if key
+                .as_ref()
+                .is_some_and(|key| sc.assumptions.iter().any(|a| &a.key == key))
+            {
+                problem(
+                    Some("shocks"),
+                    k,
+                    format!(
+                        "`{k}` is also assumed; an assumed value is not shocked: change the assumption instead"
+                    ),
+                );
+                continue;
+            }
             if let (Some(key), Some(v)) = (key, value) {
                 sc.shocks.push((key, v));
             }
@@ -645,6 +701,24 @@ impl System {
         }
     }
 
+    /// Whether `driver` moves the target of assessment `target` (directly or through other series).
+    pub fn drives(&self, driver: &SeriesKey, target: usize) -> bool {
+        let Some(&(_, node, _)) = self.targets.iter().find(|t| t.0 == target) else {
+            return false;
+        };
+        let mut stack = vec![node];
+        let mut seen = HashSet::new();
+        while let Some(i) = stack.pop() {
+            if &self.nodes[i].key == driver {
+                return true;
+            }
+            if seen.insert(i) {
+                stack.extend(self.nodes[i].links.iter().map(|l| l.0));
+            }
+        }
+        false
+    }
+
     /// The baseline mean and scale of a series (its engine forecast).
     pub fn baseline(&self, key: &SeriesKey) -> Option<(f64, f64)> {
         self.nodes
@@ -689,6 +763,7 @@ impl System {
         let mut cond_mean_shift = vec![0.0; n];
         let mut innov_sd = vec![1.0; n];
         let mut u = vec![0.0; n];
+        let mut link_z: Vec<f64> = Vec::new();
         let mut sums = vec![(0.0, 0.0, 0.0); self.targets.len()]; // (sum x, sum p, sum p²)
         let mut quantiles: Vec<[P2; 4]> = self
             .targets
@@ -711,8 +786,14 @@ impl System {
                 }
             }
             for i in 0..n {
+                // Every draw consumes the same random numbers whatever is assumed (common random
+                // numbers): scenarios then differ only where their assumptions reach.
+                let z: f64 = StandardNormal.sample(&mut rng);
+                for _ in &self.nodes[i].links {
+                    link_z.push(StandardNormal.sample(&mut rng));
+                }
                 if let Some(a) = assumed.get(&i) {
-                    let z: f64 = StandardNormal.sample(&mut rng);
+                    link_z.clear();
                     value[i] = a.mean + a.sd * z;
                     // The assumption's own draw is the innovation integrated out for P(met).
                     cond_mean_shift[i] = a.mean;
@@ -721,9 +802,8 @@ impl System {
                 }
                 let node = &self.nodes[i];
                 let mut response = 0.0;
-                for &(j, b, bse, at) in &node.links {
-                    let z: f64 = StandardNormal.sample(&mut rng);
-                    response += (b + bse * z) * (value[j] - at);
+                for (&(j, b, bse, at), zl) in node.links.iter().zip(link_z.drain(..)) {
+                    response += (b + bse * zl) * (value[j] - at);
                 }
                 let s = shock.get(&i).copied().unwrap_or(0.0);
                 let centre = node.mean + response + s;

@@ -183,6 +183,31 @@ fn required_value_plugged_back_gives_the_requested_probability() {
     );
 }
 
+/// Common random numbers: an assumption changes only the targets it reaches, exactly.
+#[test]
+fn targets_an_assumption_cannot_reach_do_not_move() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let engine = sys.simulate(&Scenario::engine_baseline(), MC);
+    let key = ("Zibo".to_string(), "gdp_real_growth".to_string());
+    let sc = Scenario {
+        assumptions: vec![Assumption {
+            key: key.clone(),
+            mean: 5.0,
+            sd: 0.0,
+        }],
+        ..Scenario::engine_baseline()
+    };
+    let out = sys.simulate(&sc, MC);
+    for (a, b) in engine.iter().zip(&out) {
+        let t = &r.assessments[a.target].target;
+        let reached = (t.region.clone(), t.indicator.clone()) == key || sys.drives(&key, a.target);
+        if !reached {
+            assert_eq!(a, b, "{}.{} moved", t.region, t.indicator);
+        }
+    }
+}
+
 #[test]
 fn monte_carlo_error_is_small_and_seeds_agree() {
     let r = bundled();
@@ -278,7 +303,7 @@ fn bad_scenario_files_name_file_line_and_key() {
             "bad shock",
             "name = \"x\"\n[shocks]\n\"Zibo.retail_sales_growth\" = [1]\n".into(),
             3,
-            "expected a number",
+            "expected a finite number",
         ),
         (
             "TOML syntax",
