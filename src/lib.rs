@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod charts;
 pub mod data;
 pub mod engine;
 pub mod error;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use indicast::charts::{Format, Lang, Style};
 use indicast::data::{self, DataSource};
 use indicast::extract::{self, text};
 use indicast::report;
@@ -59,6 +60,11 @@ enum Command {
         /// Do not widen intervals by the backtest calibration factor.
         #[arg(long)]
         no_calibration: bool,
+        #[command(flatten)]
+        chart: ChartArgs,
+        /// Do not draw charts nor write report.html / report.md.
+        #[arg(long)]
+        no_charts: bool,
     },
     /// Read the targets and reported results out of a government work report (Chinese text).
     ///
@@ -126,6 +132,49 @@ enum Command {
         #[command(flatten)]
         mc: McArgs,
     },
+}
+
+/// Chart options.
+#[derive(Debug, Clone, clap::Args)]
+struct ChartArgs {
+    /// Language of chart titles, labels and legends.
+    #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+    lang: String,
+    /// Image format of the charts.
+    #[arg(long, default_value = "png", value_parser = ["png", "svg"])]
+    format: String,
+    /// Chart width in pixels.
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(400..=8000))]
+    width: u32,
+    /// Chart height in pixels.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(300..=8000))]
+    height: u32,
+    /// Resolution: text and lines are scaled by DPI / 96.
+    #[arg(long, default_value_t = 96.0)]
+    dpi: f64,
+}
+
+impl ChartArgs {
+    fn style(&self) -> Result<Style, String> {
+        if !(self.dpi.is_finite() && (24.0..=1200.0).contains(&self.dpi)) {
+            return Err(format!("--dpi {} must be between 24 and 1200", self.dpi));
+        }
+        Ok(Style {
+            width: self.width,
+            height: self.height,
+            dpi: self.dpi,
+            lang: if self.lang == "en" {
+                Lang::En
+            } else {
+                Lang::Zh
+            },
+            format: if self.format == "svg" {
+                Format::Svg
+            } else {
+                Format::Png
+            },
+        })
+    }
 }
 
 /// Monte Carlo and output options shared by `scenario` and `required`.
@@ -236,7 +285,13 @@ fn main() -> ExitCode {
             region,
             tolerance,
             no_calibration,
+            chart,
+            no_charts,
         } => {
+            let style = match chart.style() {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
             let reports = if !report_files.is_empty() {
                 Reports::Files(report_files, region)
             } else if data.is_some() {
@@ -264,6 +319,11 @@ fn main() -> ExitCode {
             }
             for w in &result.panel.warnings {
                 eprintln!("warning: {w}");
+            }
+            if !no_charts {
+                if let Err(e) = report::write_charts_and_report(&result, &style, &out) {
+                    return fail(e);
+                }
             }
             print!("{}", report::summary_table(&result));
             println!("wrote {} files to {}", files.len(), out.display());

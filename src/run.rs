@@ -99,6 +99,8 @@ impl Accuracy {
 pub struct RunResult {
     /// The validated inputs.
     pub data: Dataset,
+    /// Tolerance of 'about' growth targets used (percentage points).
+    pub tolerance: f64,
     /// The as-of year used.
     pub as_of: i32,
     /// The resolved series.
@@ -260,6 +262,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
     let assessments = targets::assess(&data, &panel, &engine_out, as_of, cfg.tolerance);
     let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);
     Ok(RunResult {
+        tolerance: cfg.tolerance,
         backtest: backtest_rows(&panel, &engine_out),
         backtest_untreated: backtest_rows(&panel, &untreated),
         intervention_years: data.intervention_years.clone(),

@@ -448,6 +448,8 @@ pub struct Outcome {
     pub target: usize,
     /// Mean of the simulated outcome.
     pub mean: f64,
+    /// Median of the simulated outcome.
+    pub median: f64,
     /// 10% and 90% quantiles.
     pub q80: (f64, f64),
     /// 2.5% and 97.5% quantiles.
@@ -765,10 +767,18 @@ impl System {
         let mut u = vec![0.0; n];
         let mut link_z: Vec<f64> = Vec::new();
         let mut sums = vec![(0.0, 0.0, 0.0); self.targets.len()]; // (sum x, sum p, sum p²)
-        let mut quantiles: Vec<[P2; 4]> = self
+        let mut quantiles: Vec<[P2; 5]> = self
             .targets
             .iter()
-            .map(|_| [P2::new(0.025), P2::new(0.1), P2::new(0.9), P2::new(0.975)])
+            .map(|_| {
+                [
+                    P2::new(0.025),
+                    P2::new(0.1),
+                    P2::new(0.5),
+                    P2::new(0.9),
+                    P2::new(0.975),
+                ]
+            })
             .collect();
         for _ in 0..mc.draws {
             // Correlated standard normals per region; remember each node's own innovation share.
@@ -840,8 +850,9 @@ impl System {
                 Outcome {
                     target: *ai,
                     mean: sums[t].0 / d,
-                    q80: (quantiles[t][1].value(), quantiles[t][2].value()),
-                    q95: (quantiles[t][0].value(), quantiles[t][3].value()),
+                    median: quantiles[t][2].value(),
+                    q80: (quantiles[t][1].value(), quantiles[t][3].value()),
+                    q95: (quantiles[t][0].value(), quantiles[t][4].value()),
                     p_met: p.clamp(0.0, 1.0),
                     p_met_se: (var / d).sqrt(),
                 }
