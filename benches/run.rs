@@ -1,6 +1,7 @@
 //! The whole `indicast run` job on the bundled data (load, validate, both engine passes with every
 //! backtest, assessments, calls, rendering every CSV), in release mode.
-//! Also: extraction of the bundled work report, and three scenarios × 10,000 draws.
+//! Also: extraction of the bundled work report, three scenarios × 10,000 draws, and every chart plus
+//! report.html / report.md.
 //! Run: `cargo bench --bench run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -79,9 +80,29 @@ fn three_scenarios(c: &mut Criterion) {
     });
 }
 
+/// Every chart of the bundled run (21 PNGs at 1600×1000: scorecard, fan and backtest per target,
+/// scenario comparison), the engine run excluded.
+fn all_charts(c: &mut Criterion) {
+    let cfg = RunConfig {
+        source: DataSource::Bundled,
+        as_of: Some(2022),
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+    };
+    let r = run(&cfg).expect("bundled data are valid");
+    let dir = tempfile::tempdir().expect("temp dir");
+    c.bench_function("all_charts_and_report", |b| {
+        b.iter(|| {
+            report::write_charts_and_report(&r, &indicast::charts::Style::default(), dir.path())
+                .expect("charts")
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20);
-    targets = whole_run, extract_seed, three_scenarios
+    config = Criterion::default().sample_size(10);
+    targets = whole_run, extract_seed, three_scenarios, all_charts
 }
 criterion_main!(benches);

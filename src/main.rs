@@ -113,6 +113,29 @@ enum Command {
         #[command(flatten)]
         mc: McArgs,
     },
+    /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
+    ///
+    /// KIND: scorecard (assessment.csv), fan and backtest (need --target; assessment.csv,
+    /// observations_used.csv, backtest.csv), scenarios (scenario_results.csv), required
+    /// (required.csv, required_curve.csv).
+    ///
+    /// Example: indicast chart fan --target Zibo.gdp_real_growth --lang en --format svg --output fan.svg
+    Chart {
+        /// Chart kind.
+        #[arg(value_parser = ["scorecard", "fan", "backtest", "scenarios", "required"])]
+        kind: String,
+        /// Directory with the result CSVs.
+        #[arg(long, default_value = "out", value_name = "DIR")]
+        from: PathBuf,
+        /// Series for fan and backtest charts, Region.indicator.
+        #[arg(long)]
+        target: Option<String>,
+        /// Output file [default: DIR/charts/KIND.FORMAT].
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        chart: ChartArgs,
+    },
     /// The driver value at which a target reaches a given probability of being met.
     ///
     /// Example: indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth
@@ -192,6 +215,8 @@ struct McArgs {
     /// Tolerance of 'about' growth targets in percentage points.
     #[arg(long, default_value_t = 0.5, value_name = "PP")]
     tolerance: f64,
+    #[command(flatten)]
+    chart: ChartArgs,
 }
 
 /// Read scenario files, run the engine at their as-of year, and parse them against its vocabulary.
@@ -393,6 +418,41 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Chart {
+            kind,
+            from,
+            target,
+            output,
+            chart,
+        } => {
+            let style = match chart.style() {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            let data = match data::load(&DataSource::Bundled) {
+                Ok(d) => d,
+                Err(e) => return fail(e),
+            };
+            let path = output.unwrap_or_else(|| {
+                let stem = target
+                    .as_deref()
+                    .map_or(kind.clone(), |t| format!("{kind}_{}", t.replace('.', "_")));
+                from.join("charts")
+                    .join(format!("{stem}.{}", style.format.ext()))
+            });
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                if let Err(e) = std::fs::create_dir_all(parent) {
+                    return fail(format!("{}: {e}", parent.display()));
+                }
+            }
+            match report::chart_from_csv(&kind, &from, target.as_deref(), &data, &style, &path) {
+                Ok(()) => {
+                    println!("wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
         Command::Scenario { files, mc } => {
             let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance) {
                 Ok(x) => x,
@@ -414,6 +474,14 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             if let Err(e) = report::write_atomic(&mc.out, &[("scenario_results.csv".into(), csv)]) {
+                return fail(e);
+            }
+            let style = match mc.chart.style() {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            let chart_path = mc.out.join(format!("scenarios.{}", style.format.ext()));
+            if let Err(e) = report::scenario_chart(&run, &names, &outcomes, &style, &chart_path) {
                 return fail(e);
             }
             print!("{}", report::scenario_table(&run, &names, &outcomes));
@@ -527,6 +595,26 @@ fn main() -> ExitCode {
                 &mc.out,
                 &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
             ) {
+                return fail(e);
+            }
+            let style = match mc.chart.style() {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            let names = report::Names::new(&run, style.lang);
+            let label =
+                |k: &(String, String)| format!("{} {}", names.region(&k.0), names.indicator(&k.1));
+            let data = indicast::charts::RequiredData {
+                driver: label(&dkey),
+                target: names.target_label(&run.assessments[ti].target),
+                curve: req.curve.clone(),
+                prob,
+                value: req.value,
+            };
+            let chart_path = mc
+                .out
+                .join(format!("required_curve.{}", style.format.ext()));
+            if let Err(e) = indicast::charts::required_curve(&data, &style, &chart_path) {
                 return fail(e);
             }
             let (p_lo, p_hi) = (req.curve[0].1, req.curve[req.curve.len() - 1].1);

@@ -11,6 +11,8 @@
 
 mod text;
 
+pub use text::{record_text, recorded_text};
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -22,6 +22,24 @@ fn font() -> Option<&'static FontRef<'static>> {
         .as_ref()
 }
 
+static RECORDER: std::sync::Mutex<Option<Vec<String>>> = std::sync::Mutex::new(None);
+
+/// Start (or stop) recording every string drawn on PNG charts, for glyph-coverage tests.
+pub fn record_text(on: bool) {
+    if let Ok(mut r) = RECORDER.lock() {
+        *r = on.then(Vec::new);
+    }
+}
+
+/// The strings drawn since recording started.
+pub fn recorded_text() -> Vec<String> {
+    RECORDER
+        .lock()
+        .ok()
+        .and_then(|r| r.clone())
+        .unwrap_or_default()
+}
+
 /// Wraps a drawing backend; only text drawing differs.
 pub struct GlyphFix<B>(pub B);
 
@@ -108,6 +126,11 @@ impl<B: DrawingBackend> DrawingBackend for GlyphFix<B> {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if let Ok(mut r) = RECORDER.lock() {
+            if let Some(v) = r.as_mut() {
+                v.push(text.to_string());
+            }
+        }
         let color = style.color();
         let Some(font) = font() else {
             return self.0.draw_text(text, style, pos);
