@@ -345,13 +345,24 @@ fn main() -> ExitCode {
             for w in &result.panel.warnings {
                 eprintln!("warning: {w}");
             }
+            let mut chart_note = String::new();
             if !no_charts {
-                if let Err(e) = report::write_charts_and_report(&result, &style, &out) {
-                    return fail(e);
+                match report::write_charts_and_report(&result, &style, &out) {
+                    Ok(n) => {
+                        chart_note = format!(
+                            "; {n} charts in {}, report.html and report.md",
+                            out.join("charts").display()
+                        )
+                    }
+                    Err(e) => return fail(e),
                 }
             }
             print!("{}", report::summary_table(&result));
-            println!("wrote {} files to {}", files.len(), out.display());
+            println!(
+                "wrote {} files to {}{chart_note}",
+                files.len(),
+                out.display()
+            );
             if result.assessments.iter().any(|a| a.p_met.is_none()) {
                 ExitCode::from(1)
             } else {

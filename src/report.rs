@@ -1072,7 +1072,8 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
 
 /// Draw every chart of a run into `out/charts/` and write `out/report.html` (charts embedded) and
 /// `out/report.md`. The bundled scenarios are simulated when they apply (same as-of year).
-pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Result<()> {
+/// Returns the number of charts drawn.
+pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Result<usize> {
     let sim = crate::scenario::System::new(run, run.tolerance).ok();
     let mut scen_names = Vec::new();
     let mut outcomes = Vec::new();
