@@ -1100,7 +1100,8 @@ pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Re
     write_atomic(
         out,
         &[("report.html".into(), html), ("report.md".into(), md)],
-    )
+    )?;
+    Ok(charts.len())
 }
 
 fn esc(s: &str) -> String {
