@@ -1256,7 +1256,12 @@ fn report_documents(
                     format!("{}%", charts::fmt_num(dist.mean, 1)),
                     format!("[{}, {}]", charts::fmt_num(lo, 1), charts::fmt_num(hi, 1)),
                     format!("{}%", charts::fmt_num(100.0 * p, 0)),
-                    targets::verdict(p).to_string(),
+                    match (zh, targets::verdict(p)) {
+                        (true, "likely") => "可能达标".to_string(),
+                        (true, "unlikely") => "不太可能".to_string(),
+                        (true, _) => "难以判断".to_string(),
+                        (false, v) => v.to_string(),
+                    },
                 ]
             }
             _ => vec![
@@ -1295,7 +1300,7 @@ fn report_documents(
     if let Some((snames, outcomes)) = scenarios {
         d.heading(2, t("情景", "Scenarios"));
         d.para(t(
-            "bundled 情景文件见 scenarios/；engine 为不加假设的引擎预测。单元格为达标概率（%）。",
+            "情景文件见 scenarios/；engine 为不加任何假设的引擎预测。单元格为达标概率（%）。",
             "Scenario files in scenarios/; 'engine' is the engine's forecast without assumptions. Cells: P(met), %.",
         ));
         let mut header = vec![t("目标", "Target").to_string()];
