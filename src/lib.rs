@@ -34,6 +34,7 @@ pub mod engine;
 pub mod error;
 pub mod extract;
 pub mod forecast;
+pub mod generic;
 pub mod models;
 pub mod report;
 pub mod run;

@@ -113,6 +113,39 @@ enum Command {
         #[command(flatten)]
         mc: McArgs,
     },
+    /// Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).
+    ///
+    /// Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the
+    /// combined forecast, plus {model}, {model}-lo-{level}, {model}-hi-{level} per --models entry.
+    /// Models: naive, rwd, damped, trend, ar1d. `-` means stdin / stdout.
+    ///
+    /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
+    Forecast {
+        /// Input CSV (long format), or - for stdin.
+        #[arg(long)]
+        input: String,
+        /// Steps ahead (years).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        horizon: u32,
+        /// Interval levels in percent (repeatable) [default: 80 and 95].
+        #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
+        levels: Vec<u32>,
+        /// Extra per-model columns, comma separated (naive,rwd,damped,trend,ar1d).
+        #[arg(long, value_delimiter = ',')]
+        models: Vec<String>,
+        /// Series id column.
+        #[arg(long, default_value = "unique_id")]
+        id_col: String,
+        /// Time column (integer year or yearly date).
+        #[arg(long, default_value = "ds")]
+        time_col: String,
+        /// Value column.
+        #[arg(long, default_value = "y")]
+        target_col: String,
+        /// Output CSV, or - for stdout.
+        #[arg(long, default_value = "-")]
+        output: String,
+    },
     /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
     ///
     /// KIND: scorecard (assessment.csv), fan and backtest (need --target; assessment.csv,
@@ -427,6 +460,87 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Forecast {
+            input,
+            horizon,
+            levels,
+            models,
+            id_col,
+            time_col,
+            target_col,
+            output,
+        } => {
+            let cols = indicast::generic::Columns {
+                id: id_col,
+                time: time_col,
+                target: target_col,
+            };
+            let text = if input == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
+                    return fail(format!("stdin: {e}"));
+                }
+                s
+            } else {
+                match std::fs::read_to_string(&input) {
+                    Ok(s) => s,
+                    Err(e) => return fail(format!("{input}: {e}")),
+                }
+            };
+            if let Some(bad) = models
+                .iter()
+                .find(|m| !indicast::generic::MODELS.contains(&m.as_str()))
+            {
+                return fail(format!(
+                    "--models: unknown model `{bad}`; expected {}",
+                    indicast::generic::MODELS.join(", ")
+                ));
+            }
+            let levels: Vec<f64> = if levels.is_empty() {
+                vec![0.8, 0.95]
+            } else {
+                levels.iter().map(|l| f64::from(*l) / 100.0).collect()
+            };
+            let (series, mut failed) = match indicast::generic::read_panel(&input, &text, &cols) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            if series.is_empty() && failed.is_empty() {
+                return fail(format!("{input}: no data rows"));
+            }
+            let out = indicast::generic::forecast(&series, horizon as usize, &levels, &models);
+            failed.extend(out.failed.iter().cloned());
+            let bytes = match indicast::generic::render(&out, &levels, &models, &cols) {
+                Ok(b) => b,
+                Err(e) => return fail(e),
+            };
+            if output == "-" {
+                use std::io::Write;
+                if std::io::stdout().write_all(&bytes).is_err() {
+                    return ExitCode::from(2);
+                }
+            } else {
+                let path = PathBuf::from(&output);
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or(PathBuf::from("."), PathBuf::from);
+                let name = path
+                    .file_name()
+                    .map_or("forecast.csv".into(), |n| n.to_string_lossy().into_owned());
+                if let Err(e) = report::write_atomic(&dir, &[(name, bytes)]) {
+                    return fail(e);
+                }
+            }
+            for (id, why) in &failed {
+                eprintln!("series {id}: not forecast: {why}");
+            }
+            if failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             }
         }
         Command::Chart {
