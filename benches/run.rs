@@ -100,9 +100,43 @@ fn all_charts(c: &mut Criterion) {
     });
 }
 
+/// `indicast forecast` core: 10,000 generated yearly series of 20–40 points, h = 6, intervals at 80 and
+/// 95%, every model refitted at 6 in-sample origins, rayon over series.
+fn generic_10k(c: &mut Criterion) {
+    use indicast::generic::{Series, forecast};
+    let mut state = 12345u64;
+    let mut uniform = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let panel: Vec<Series> = (0..10_000)
+        .map(|i| {
+            let n = 20 + (i % 21);
+            let growth = 0.01 + 0.06 * uniform();
+            let mut level = 100.0 + 900.0 * uniform();
+            let y = (0..n)
+                .map(|_| {
+                    level *= 1.0 + growth + 0.05 * (uniform() - 0.5);
+                    level
+                })
+                .collect();
+            Series {
+                id: format!("s{i}"),
+                t: (1990..1990 + n as i64).collect(),
+                y,
+            }
+        })
+        .collect();
+    c.bench_function("forecast_10000_series_h6", |b| {
+        b.iter(|| forecast(&panel, 6, &[0.8, 0.95], &[]))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = whole_run, extract_seed, three_scenarios, all_charts
+    targets = whole_run, extract_seed, three_scenarios, all_charts, generic_10k
 }
 criterion_main!(benches);

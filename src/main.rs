@@ -146,6 +146,41 @@ enum Command {
         #[arg(long, default_value = "-")]
         output: String,
     },
+    /// Rolling-origin cross-validation of the generic forecaster (statsforecast's cross_validation frame).
+    ///
+    /// Writes unique_id, ds, cutoff, y, mean, lo-…, hi-… (and per-model columns) and prints sMAPE, MASE
+    /// and interval coverage of the combination and of every model.
+    ///
+    /// Example: indicast backtest --input panel.csv --horizon 6 --windows 3 --step 1 --output cv.csv
+    Backtest {
+        /// Input CSV (long format), or - for stdin.
+        #[arg(long)]
+        input: String,
+        /// Steps ahead (years).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        horizon: u32,
+        /// Number of cut-offs.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        windows: u32,
+        /// Years between cut-offs.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        step: u32,
+        /// Interval levels in percent (repeatable) [default: 80 and 95].
+        #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
+        levels: Vec<u32>,
+        /// Series id column.
+        #[arg(long, default_value = "unique_id")]
+        id_col: String,
+        /// Time column.
+        #[arg(long, default_value = "ds")]
+        time_col: String,
+        /// Value column.
+        #[arg(long, default_value = "y")]
+        target_col: String,
+        /// Output CSV, or - for stdout.
+        #[arg(long, default_value = "-")]
+        output: String,
+    },
     /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
     ///
     /// KIND: scorecard (assessment.csv), fan and backtest (need --target; assessment.csv,
@@ -472,23 +507,6 @@ fn main() -> ExitCode {
             target_col,
             output,
         } => {
-            let cols = indicast::generic::Columns {
-                id: id_col,
-                time: time_col,
-                target: target_col,
-            };
-            let text = if input == "-" {
-                let mut s = String::new();
-                if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-                    return fail(format!("stdin: {e}"));
-                }
-                s
-            } else {
-                match std::fs::read_to_string(&input) {
-                    Ok(s) => s,
-                    Err(e) => return fail(format!("{input}: {e}")),
-                }
-            };
             if let Some(bad) = models
                 .iter()
                 .find(|m| !indicast::generic::MODELS.contains(&m.as_str()))
@@ -498,50 +516,86 @@ fn main() -> ExitCode {
                     indicast::generic::MODELS.join(", ")
                 ));
             }
-            let levels: Vec<f64> = if levels.is_empty() {
-                vec![0.8, 0.95]
-            } else {
-                levels.iter().map(|l| f64::from(*l) / 100.0).collect()
+            let cols = indicast::generic::Columns {
+                id: id_col,
+                time: time_col,
+                target: target_col,
             };
-            let (series, mut failed) = match indicast::generic::read_panel(&input, &text, &cols) {
+            let (series, mut failed) = match read_panel_input(&input, &cols) {
                 Ok(x) => x,
                 Err(e) => return fail(e),
             };
-            if series.is_empty() && failed.is_empty() {
-                return fail(format!("{input}: no data rows"));
-            }
+            let levels = level_fractions(&levels);
             let out = indicast::generic::forecast(&series, horizon as usize, &levels, &models);
             failed.extend(out.failed.iter().cloned());
             let bytes = match indicast::generic::render(&out, &levels, &models, &cols) {
                 Ok(b) => b,
                 Err(e) => return fail(e),
             };
-            if output == "-" {
-                use std::io::Write;
-                if std::io::stdout().write_all(&bytes).is_err() {
-                    return ExitCode::from(2);
-                }
-            } else {
-                let path = PathBuf::from(&output);
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .map_or(PathBuf::from("."), PathBuf::from);
-                let name = path
-                    .file_name()
-                    .map_or("forecast.csv".into(), |n| n.to_string_lossy().into_owned());
-                if let Err(e) = report::write_atomic(&dir, &[(name, bytes)]) {
-                    return fail(e);
-                }
+            if let Err(e) = write_output(&output, bytes) {
+                return fail(e);
             }
-            for (id, why) in &failed {
-                eprintln!("series {id}: not forecast: {why}");
+            finish_panel(&failed)
+        }
+        Command::Backtest {
+            input,
+            horizon,
+            windows,
+            step,
+            levels,
+            id_col,
+            time_col,
+            target_col,
+            output,
+        } => {
+            let cols = indicast::generic::Columns {
+                id: id_col,
+                time: time_col,
+                target: target_col,
+            };
+            let (series, mut failed) = match read_panel_input(&input, &cols) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            let levels = level_fractions(&levels);
+            let models: Vec<String> = indicast::generic::MODELS
+                .iter()
+                .map(|m| m.to_string())
+                .collect();
+            let (rows, cv_failed) = indicast::generic::cross_validate(
+                &series,
+                horizon as usize,
+                windows as usize,
+                step as usize,
+                &levels,
+                &models,
+            );
+            failed.extend(cv_failed);
+            let bytes = match indicast::generic::render_cv(&rows, &levels, &models, &cols) {
+                Ok(b) => b,
+                Err(e) => return fail(e),
+            };
+            if let Err(e) = write_output(&output, bytes) {
+                return fail(e);
             }
-            if failed.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
+            let pct: Vec<String> = levels
+                .iter()
+                .map(|l| format!("cov{}", (l * 100.0).round()))
+                .collect();
+            eprintln!(
+                "{:<10} {:>8} {:>8} {}",
+                "model",
+                "sMAPE",
+                "MASE",
+                pct.join(" ")
+            );
+            let names = std::iter::once("combined".to_string()).chain(models.iter().cloned());
+            for (i, name) in names.enumerate() {
+                let (smape, mase, cov) = indicast::generic::cv_scores(&rows, i.checked_sub(1));
+                let cov: Vec<String> = cov.iter().map(|c| format!("{c:>6.3}")).collect();
+                eprintln!("{name:<10} {smape:>8.3} {mase:>8.3} {}", cov.join(" "));
             }
+            finish_panel(&failed)
         }
         Command::Chart {
             kind,
@@ -765,5 +819,72 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Read a long panel from a file or stdin (`-`).
+fn read_panel_input(
+    input: &str,
+    cols: &indicast::generic::Columns,
+) -> Result<
+    (
+        Vec<indicast::generic::Series>,
+        Vec<indicast::generic::Failure>,
+    ),
+    String,
+> {
+    let text = if input == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("stdin: {e}"))?;
+        s
+    } else {
+        std::fs::read_to_string(input).map_err(|e| format!("{input}: {e}"))?
+    };
+    let (series, failed) =
+        indicast::generic::read_panel(input, &text, cols).map_err(|e| e.to_string())?;
+    if series.is_empty() && failed.is_empty() {
+        return Err(format!("{input}: no data rows"));
+    }
+    Ok((series, failed))
+}
+
+/// Levels in percent to fractions; 80 and 95 by default.
+fn level_fractions(levels: &[u32]) -> Vec<f64> {
+    if levels.is_empty() {
+        vec![0.8, 0.95]
+    } else {
+        levels.iter().map(|l| f64::from(*l) / 100.0).collect()
+    }
+}
+
+/// Write to a file atomically, or to stdout for `-`.
+fn write_output(output: &str, bytes: Vec<u8>) -> Result<(), String> {
+    if output == "-" {
+        use std::io::Write;
+        return std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|e| format!("stdout: {e}"));
+    }
+    let path = PathBuf::from(output);
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(PathBuf::from("."), PathBuf::from);
+    let name = path
+        .file_name()
+        .map_or("forecast.csv".into(), |n| n.to_string_lossy().into_owned());
+    report::write_atomic(&dir, &[(name, bytes)]).map_err(|e| e.to_string())
+}
+
+/// Report series that failed; exit 1 if any did.
+fn finish_panel(failed: &[indicast::generic::Failure]) -> ExitCode {
+    for (id, why) in failed {
+        eprintln!("series {id}: not forecast: {why}");
+    }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
