@@ -121,30 +121,14 @@ enum Command {
     ///
     /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
     Forecast {
-        /// Input CSV (long format), or - for stdin.
-        #[arg(long)]
-        input: String,
+        #[command(flatten)]
+        panel: PanelArgs,
         /// Steps ahead (years).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
         horizon: u32,
-        /// Interval levels in percent (repeatable) [default: 80 and 95].
-        #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
-        levels: Vec<u32>,
-        /// Extra per-model columns, comma separated (naive,rwd,damped,trend,ar1d).
+        /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt).
         #[arg(long, value_delimiter = ',')]
         models: Vec<String>,
-        /// Series id column.
-        #[arg(long, default_value = "unique_id")]
-        id_col: String,
-        /// Time column (integer year or yearly date).
-        #[arg(long, default_value = "ds")]
-        time_col: String,
-        /// Value column.
-        #[arg(long, default_value = "y")]
-        target_col: String,
-        /// Output CSV, or - for stdout.
-        #[arg(long, default_value = "-")]
-        output: String,
     },
     /// Rolling-origin cross-validation of the generic forecaster (statsforecast's cross_validation frame).
     ///
@@ -153,9 +137,8 @@ enum Command {
     ///
     /// Example: indicast backtest --input panel.csv --horizon 6 --windows 3 --step 1 --output cv.csv
     Backtest {
-        /// Input CSV (long format), or - for stdin.
-        #[arg(long)]
-        input: String,
+        #[command(flatten)]
+        panel: PanelArgs,
         /// Steps ahead (years).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
         horizon: u32,
@@ -165,21 +148,6 @@ enum Command {
         /// Years between cut-offs.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
         step: u32,
-        /// Interval levels in percent (repeatable) [default: 80 and 95].
-        #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
-        levels: Vec<u32>,
-        /// Series id column.
-        #[arg(long, default_value = "unique_id")]
-        id_col: String,
-        /// Time column.
-        #[arg(long, default_value = "ds")]
-        time_col: String,
-        /// Value column.
-        #[arg(long, default_value = "y")]
-        target_col: String,
-        /// Output CSV, or - for stdout.
-        #[arg(long, default_value = "-")]
-        output: String,
     },
     /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
     ///
@@ -223,6 +191,39 @@ enum Command {
         #[command(flatten)]
         mc: McArgs,
     },
+}
+
+/// Input and output of the panel commands (`forecast`, `backtest`).
+#[derive(Debug, Clone, clap::Args)]
+struct PanelArgs {
+    /// Input CSV (long format), or - for stdin.
+    #[arg(long)]
+    input: String,
+    /// Interval levels in percent (repeatable) [default: 80 and 95].
+    #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
+    levels: Vec<u32>,
+    /// Series id column.
+    #[arg(long, default_value = "unique_id")]
+    id_col: String,
+    /// Time column (integer year or yearly date).
+    #[arg(long, default_value = "ds")]
+    time_col: String,
+    /// Value column.
+    #[arg(long, default_value = "y")]
+    target_col: String,
+    /// Output CSV, or - for stdout.
+    #[arg(long, default_value = "-")]
+    output: String,
+}
+
+impl PanelArgs {
+    fn columns(&self) -> indicast::generic::Columns {
+        indicast::generic::Columns {
+            id: self.id_col.clone(),
+            time: self.time_col.clone(),
+            target: self.target_col.clone(),
+        }
+    }
 }
 
 /// Chart options.
@@ -498,14 +499,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Forecast {
-            input,
+            panel,
             horizon,
-            levels,
             models,
-            id_col,
-            time_col,
-            target_col,
-            output,
         } => {
             if let Some(bad) = models
                 .iter()
@@ -516,48 +512,35 @@ fn main() -> ExitCode {
                     indicast::generic::MODELS.join(", ")
                 ));
             }
-            let cols = indicast::generic::Columns {
-                id: id_col,
-                time: time_col,
-                target: target_col,
-            };
-            let (series, mut failed) = match read_panel_input(&input, &cols) {
+            let cols = panel.columns();
+            let (series, mut failed) = match read_panel_input(&panel.input, &cols) {
                 Ok(x) => x,
                 Err(e) => return fail(e),
             };
-            let levels = level_fractions(&levels);
+            let levels = level_fractions(&panel.levels);
             let out = indicast::generic::forecast(&series, horizon as usize, &levels, &models);
             failed.extend(out.failed.iter().cloned());
             let bytes = match indicast::generic::render(&out, &levels, &models, &cols) {
                 Ok(b) => b,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = write_output(&output, bytes) {
+            if let Err(e) = write_output(&panel.output, bytes) {
                 return fail(e);
             }
             finish_panel(&failed)
         }
         Command::Backtest {
-            input,
+            panel,
             horizon,
             windows,
             step,
-            levels,
-            id_col,
-            time_col,
-            target_col,
-            output,
         } => {
-            let cols = indicast::generic::Columns {
-                id: id_col,
-                time: time_col,
-                target: target_col,
-            };
-            let (series, mut failed) = match read_panel_input(&input, &cols) {
+            let cols = panel.columns();
+            let (series, mut failed) = match read_panel_input(&panel.input, &cols) {
                 Ok(x) => x,
                 Err(e) => return fail(e),
             };
-            let levels = level_fractions(&levels);
+            let levels = level_fractions(&panel.levels);
             let models: Vec<String> = indicast::generic::MODELS
                 .iter()
                 .map(|m| m.to_string())
@@ -575,7 +558,7 @@ fn main() -> ExitCode {
                 Ok(b) => b,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = write_output(&output, bytes) {
+            if let Err(e) = write_output(&panel.output, bytes) {
                 return fail(e);
             }
             let pct: Vec<String> = levels

@@ -212,6 +212,17 @@ pub struct ModelResult {
     pub own_var: f64,
 }
 
+impl ModelResult {
+    /// A model that could not be fitted, with the reason and the observations it had.
+    fn skipped(reason: impl Into<String>, n_obs: usize) -> ModelResult {
+        ModelResult {
+            dist: Err(reason.into()),
+            n_obs,
+            ..Default::default()
+        }
+    }
+}
+
 impl Default for ModelResult {
     fn default() -> Self {
         ModelResult {
@@ -409,11 +420,7 @@ impl Context<'_> {
         let ahead = match ahead {
             Ok(a) => a,
             Err(e) => {
-                return ModelResult {
-                    dist: Err(e),
-                    n_obs: n,
-                    ..Default::default()
-                };
+                return ModelResult::skipped(e, n);
             }
         };
         let rows: Vec<Vec<f64>> = xs
@@ -427,11 +434,7 @@ impl Context<'_> {
         let fit = match ols::fit_ols(&ols::design(&rows), &Array1::from(ys)) {
             Ok(f) => f,
             Err(e) => {
-                return ModelResult {
-                    dist: Err(e.to_string()),
-                    n_obs: n,
-                    ..Default::default()
-                };
+                return ModelResult::skipped(e.to_string(), n);
             }
         };
         let coef_se = fit.coef_se();
@@ -477,11 +480,7 @@ impl Context<'_> {
         let fit = match ridge::fit_ridge(&ols::design(&xs), &Array1::from(ys), lambda) {
             Ok(f) => f,
             Err(e) => {
-                return ModelResult {
-                    dist: Err(e.to_string()),
-                    n_obs: n,
-                    ..Default::default()
-                };
+                return ModelResult::skipped(e.to_string(), n);
             }
         };
         let (coef, coef_se) = (fit.coefficients(), fit.coefficient_se());
@@ -572,14 +571,10 @@ impl Context<'_> {
             .find(|g| g.0)
             .map_or(&[], |g| g.2.as_slice());
         if pooled_df < 2.0 {
-            return ModelResult {
-                dist: Err(format!(
-                    "too few {}–{parent} gaps to pool (df {pooled_df})",
-                    key.0
-                )),
-                n_obs: own.len(),
-                ..Default::default()
-            };
+            return ModelResult::skipped(
+                format!("too few {}–{parent} gaps to pool (df {pooled_df})", key.0),
+                own.len(),
+            );
         }
         // Own mean and variance of the gap, each shrunk toward the pool with a prior worth
         // GAP_PRIOR_OBS observations.
@@ -663,11 +658,7 @@ impl Context<'_> {
         let (x_ahead, x_err) = match self.feature_ahead(key, Feature::Same(driver)) {
             Ok(a) => a,
             Err(e) => {
-                return ModelResult {
-                    dist: Err(e),
-                    n_obs: own_rows,
-                    ..Default::default()
-                };
+                return ModelResult::skipped(e, own_rows);
             }
         };
         let design_rows: Vec<Vec<f64>> = rows
@@ -683,11 +674,7 @@ impl Context<'_> {
         let fit = match ols::fit_ols(&ols::design(&design_rows), &ys) {
             Ok(f) => f,
             Err(e) => {
-                return ModelResult {
-                    dist: Err(e.to_string()),
-                    n_obs: own_rows,
-                    ..Default::default()
-                };
+                return ModelResult::skipped(e.to_string(), own_rows);
             }
         };
         let x0 = Array1::from_iter(
