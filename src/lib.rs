@@ -36,6 +36,7 @@ pub mod extract;
 pub mod forecast;
 pub mod generic;
 pub mod models;
+pub mod outfiles;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -369,6 +369,13 @@ fn fail(e: impl std::fmt::Display) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C / SIGTERM: outputs are renamed into place only when complete, so stopping at any moment
+    // leaves old or new files, never partial ones; remove the temporary files and exit 130.
+    let _ = ctrlc::set_handler(|| {
+        indicast::outfiles::remove_in_flight();
+        eprintln!("interrupted");
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     match cli.command {
         Command::Run {
@@ -411,7 +418,7 @@ fn main() -> ExitCode {
             if let Err(e) = report::write_atomic(&out, &files) {
                 return fail(e);
             }
-            for w in &result.panel.warnings {
+            for w in result.data.warnings.iter().chain(&result.panel.warnings) {
                 eprintln!("warning: {w}");
             }
             let mut chart_note = String::new();
@@ -524,7 +531,7 @@ fn main() -> ExitCode {
                 Ok(b) => b,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = write_output(&panel.output, bytes) {
+            if let Err(e) = write_output(&panel.output, &panel.input, bytes) {
                 return fail(e);
             }
             finish_panel(&failed)
@@ -558,7 +565,7 @@ fn main() -> ExitCode {
                 Ok(b) => b,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = write_output(&panel.output, bytes) {
+            if let Err(e) = write_output(&panel.output, &panel.input, bytes) {
                 return fail(e);
             }
             let pct: Vec<String> = levels
@@ -841,8 +848,20 @@ fn level_fractions(levels: &[u32]) -> Vec<f64> {
     }
 }
 
-/// Write to a file atomically, or to stdout for `-`.
-fn write_output(output: &str, bytes: Vec<u8>) -> Result<(), String> {
+/// Write to a file atomically, or to stdout for `-`. Never over the input file.
+fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
+    let same = |a: &str, b: &str| {
+        a != "-"
+            && b != "-"
+            && std::fs::canonicalize(a)
+                .ok()
+                .is_some_and(|x| std::fs::canonicalize(b).ok() == Some(x))
+    };
+    if same(output, input) {
+        return Err(format!(
+            "--output {output} is the input file; refusing to overwrite it"
+        ));
+    }
     if output == "-" {
         use std::io::Write;
         return std::io::stdout()

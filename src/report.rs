@@ -620,6 +620,7 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
             .prefix(&format!(".{name}."))
             .tempfile_in(dir)
             .map_err(io(&path))?;
+        crate::outfiles::track(tmp.path(), true);
         tmp.write_all(bytes)
             .and_then(|_| readable_by_all(tmp.as_file()))
             .and_then(|_| tmp.as_file().sync_all())
@@ -654,6 +655,7 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         }
         placed.push(path);
     }
+    crate::outfiles::forget_dir(dir);
     match failure {
         None => Ok(()),
         Some(err) => {

@@ -165,6 +165,7 @@ macro_rules! render {
         let path: &Path = $path;
         let style: &Style = $style;
         let tmp = temp_path(path);
+        crate::outfiles::track(&tmp, true);
         let result: std::result::Result<(), String> = match style.format {
             Format::Png => {
                 let root = text::GlyphFix(BitMapBackend::new(&tmp, (style.width, style.height))).into_drawing_area();
@@ -175,7 +176,9 @@ macro_rules! render {
                 $draw(&root, style, $($arg),*).and_then(|_| root.present()).map_err(|e| e.to_string())
             }
         };
-        match result.and_then(|_| std::fs::rename(&tmp, path).map_err(|e| e.to_string())) {
+        let renamed = result.and_then(|_| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+        crate::outfiles::track(&tmp, false);
+        match renamed {
             Ok(()) => Ok(()),
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp);

@@ -24,12 +24,21 @@ pub(crate) struct Table {
     pub file: String,
     header: Vec<String>,
     pub rows: Vec<(u64, csv::StringRecord)>,
+    /// Normalisations applied while reading (kind → (count, first line)), reported as warnings.
+    notes: std::cell::RefCell<std::collections::BTreeMap<&'static str, (usize, u64)>>,
 }
 
 impl Table {
     /// Parse `text` (already decoded) as CSV. `file` is only used in messages.
     pub fn parse(file: &str, text: &str) -> Result<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // A semicolon-separated export (European Excel) is unambiguous when the header has no comma.
+        let first = text.lines().next().unwrap_or("");
+        let delimiter = if !first.contains(',') && first.contains(';') {
+            b';'
+        } else {
+            b','
+        };
         // Lines are counted from byte offsets: the csv crate's own line counter is one short on
         // CRLF files (as saved by Excel).
         let newlines: Vec<u64> = text
@@ -40,6 +49,7 @@ impl Table {
             .collect();
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let header: Vec<String> = rdr
             .headers()
@@ -66,11 +76,16 @@ impl Table {
             }
             rows.push((line, rec));
         }
-        Ok(Table {
+        let table = Table {
             file: file.to_string(),
             header,
             rows,
-        })
+            notes: Default::default(),
+        };
+        if delimiter == b';' {
+            table.note("fields separated by ';' (read as CSV with ';')", 1);
+        }
+        Ok(table)
     }
 
     /// Check that every required column exists; report missing ones as problems on line 1.
@@ -93,10 +108,69 @@ impl Table {
         ok
     }
 
+    fn note(&self, kind: &'static str, line: u64) {
+        let mut n = self.notes.borrow_mut();
+        let e = n.entry(kind).or_insert((0, line));
+        e.0 += 1;
+    }
+
+    /// Warnings about the normalisations applied, one per kind: `file: N values …, first on line L`.
+    pub fn warnings(&self) -> Vec<String> {
+        self.notes
+            .borrow()
+            .iter()
+            .map(|(kind, (count, line))| {
+                format!("{}: {count} × {kind}; first on line {line}", self.file)
+            })
+            .collect()
+    }
+
     /// Index of a column, if present.
     pub fn col(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
+}
+
+/// A number written the way spreadsheets and Chinese documents write it, in plain form, and which habit it
+/// was: full-width digits (１２.５), thousands separators (1,260 or 12,345.6), a trailing percent sign (5.5%).
+/// Anything else (a decimal comma, letters, several signs) stays unreadable: it is ambiguous.
+fn normalise_number(t: &str) -> (Option<String>, &'static str) {
+    let half: String = t
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '．' => '.',
+            '，' => ',',
+            '％' => '%',
+            '－' => '-',
+            _ => c,
+        })
+        .collect();
+    if half != t && half.parse::<f64>().is_ok() {
+        return (Some(half), "full-width digits read as numbers");
+    }
+    if let Some(p) = half.strip_suffix('%') {
+        if p.trim().parse::<f64>().is_ok() {
+            return (
+                Some(p.trim().to_string()),
+                "values with a % sign read as percent numbers",
+            );
+        }
+    }
+    let (int, frac) = half
+        .split_once('.')
+        .map_or((half.as_str(), None), |(a, b)| (a, Some(b)));
+    let digits = int.trim_start_matches(['-', '+']);
+    let groups: Vec<&str> = digits.split(',').collect();
+    let grouped = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && frac.is_none_or(|f| f.chars().all(|c| c.is_ascii_digit()));
+    if grouped {
+        return (Some(half.replace(',', "")), "thousands separators removed");
+    }
+    (None, "")
 }
 
 /// Accessor for one row that records problems as it goes.
@@ -144,9 +218,22 @@ impl Row<'_> {
     /// A required finite number.
     pub fn number(&mut self, column: &str) -> Option<f64> {
         let t = self.text(column);
-        match t.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(v),
-            _ => {
+        if let Ok(v) = t.parse::<f64>() {
+            if v.is_finite() {
+                return Some(v);
+            }
+        }
+        // Unambiguous spreadsheet habits: full-width digits, thousands separators (1,260), a percent sign.
+        let (normalised, kind) = normalise_number(&t);
+        match normalised
+            .and_then(|n| n.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+        {
+            Some(v) => {
+                self.table.note(kind, self.line);
+                Some(v)
+            }
+            None => {
                 self.problem(
                     column,
                     format!("`{t}` is not a number; expected a plain decimal such as 5.5"),

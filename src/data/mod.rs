@@ -231,6 +231,8 @@ pub struct Dataset {
     pub meta: HashMap<String, IndicatorMeta>,
     /// Targets of all files.
     pub targets: Vec<Target>,
+    /// Normalisations applied while reading (encoding, separators, number formats), for the user.
+    pub warnings: Vec<String>,
 }
 
 /// Where the input files come from.
@@ -275,13 +277,22 @@ impl DataSource {
                 match String::from_utf8(bytes) {
                     Ok(t) => Ok(Some((shown, t))),
                     Err(e) => {
+                        // A GB18030/GBK export (Chinese Excel) decodes without loss: accept it, say so.
+                        let (text, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
+                        if !bad {
+                            GBK_NOTES.with(|n| {
+                                n.borrow_mut()
+                                    .push(format!("{shown}: decoded as GB18030/GBK"))
+                            });
+                            return Ok(Some((shown, text.into_owned())));
+                        }
                         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                         let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u64;
                         Err(Error::InvalidData(vec![Problem {
                             file: shown,
                             line,
                             column: String::new(),
-                            message: "the file is not valid UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\")".into(),
+                            message: "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 (Excel: \"CSV UTF-8\")".into(),
                         }]))
                     }
                 }
@@ -290,32 +301,54 @@ impl DataSource {
     }
 }
 
-/// Load and validate every input file. All problems of all files are reported together.
+thread_local! {
+    static GBK_NOTES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Load and validate every input file. All problems of all files are reported together; unambiguous
+/// spreadsheet habits (GBK encoding, BOM, CRLF, `;` separators, full-width digits, thousands separators,
+/// `5.5%`) are accepted and listed in [`Dataset::warnings`].
 pub fn load(source: &DataSource) -> Result<Dataset> {
     let mut problems = Vec::new();
     let mut ds = Dataset::default();
-
-    let (file, text) = source.read("regions.csv", true)?.expect("required");
-    ds.regions = parse_regions(&Table::parse(&file, &text)?, &mut problems);
-
-    if let Some((file, text)) = source.read("indicator_meta.csv", false)? {
-        ds.meta = parse_meta(&Table::parse(&file, &text)?, &mut problems);
+    GBK_NOTES.with(|n| n.borrow_mut().clear());
+    let table = |name: &str, required: bool| -> Result<Option<Table>> {
+        match source.read(name, required)? {
+            Some((file, text)) => Ok(Some(Table::parse(&file, &text)?)),
+            None if required => Err(Error::Config(format!("{name} is required"))),
+            None => Ok(None),
+        }
+    };
+    let mut tables: Vec<Table> = Vec::new();
+    if let Some(t) = table("regions.csv", true)? {
+        ds.regions = parse_regions(&t, &mut problems);
+        tables.push(t);
     }
-    if let Some((file, text)) = source.read("events.csv", false)? {
-        ds.intervention_years = parse_events(&Table::parse(&file, &text)?, &mut problems);
+    if let Some(t) = table("indicator_meta.csv", false)? {
+        ds.meta = parse_meta(&t, &mut problems);
+        tables.push(t);
     }
-    if let Some((file, text)) = source.read("breaks.csv", false)? {
-        ds.breaks = parse_breaks(&Table::parse(&file, &text)?, &ds.regions, &mut problems);
+    if let Some(t) = table("events.csv", false)? {
+        ds.intervention_years = parse_events(&t, &mut problems);
+        tables.push(t);
     }
-    let (file, text) = source.read("indicators.csv", true)?.expect("required");
-    ds.observations = parse_observations(&Table::parse(&file, &text)?, &ds.regions, &mut problems);
+    if let Some(t) = table("breaks.csv", false)? {
+        ds.breaks = parse_breaks(&t, &ds.regions, &mut problems);
+        tables.push(t);
+    }
+    if let Some(t) = table("indicators.csv", true)? {
+        ds.observations = parse_observations(&t, &ds.regions, &mut problems);
+        tables.push(t);
+    }
     for (name, required) in [("targets.csv", true), ("report_targets.csv", false)] {
-        if let Some((file, text)) = source.read(name, required)? {
-            let t = Table::parse(&file, &text)?;
+        if let Some(t) = table(name, required)? {
             let parsed = parse_targets(&t, &ds.regions, &ds.meta, &mut problems);
             ds.targets.extend(parsed);
+            tables.push(t);
         }
     }
+    ds.warnings = GBK_NOTES.with(|n| n.borrow_mut().drain(..).collect());
+    ds.warnings.extend(tables.iter().flat_map(Table::warnings));
     if problems.is_empty() {
         Ok(ds)
     } else {

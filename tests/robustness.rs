@@ -1,0 +1,269 @@
+//! Robustness: a catalogue of malformed inputs (accepted with a reported normalisation, or rejected with
+//! exit 2 naming file and line), interruption by Ctrl-C (exit 130, nothing half-written), and refusal to
+//! overwrite an input with an output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn data_copy(dir: &Path) -> PathBuf {
+    let d = dir.join("data");
+    std::fs::create_dir_all(&d).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    d
+}
+
+/// Replace the value of the data row starting with `prefix` (first match) in indicators.csv.
+fn set_value(text: &str, prefix: &str, value: &str) -> String {
+    let mut done = false;
+    text.split_inclusive('\n')
+        .map(|line| {
+            if !done && line.starts_with(prefix) {
+                done = true;
+                let mut f: Vec<&str> = line.splitn(6, ',').collect();
+                f[4] = value;
+                f.join(",")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The same CSV written with ';' between fields (as European Excel saves it).
+fn with_semicolons(text: &str) -> Vec<u8> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for r in rdr.records() {
+        w.write_record(&r.unwrap()).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+enum Expect {
+    /// Accepted; stderr has a warning containing this text.
+    Warn(&'static str),
+    /// Rejected with exit 2; stderr contains all these texts.
+    Reject(&'static [&'static str]),
+}
+
+#[test]
+fn catalogue_of_malformed_indicator_files() {
+    const ROW: &str = "China,cpi,FY,2000,";
+    let original =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/indicators.csv"))
+            .unwrap();
+    let lf = original.replace("\r\n", "\n");
+    let header = lf.lines().next().unwrap().to_string();
+    let cases: Vec<(&str, Vec<u8>, Expect)> = vec![
+        (
+            "byte-order mark",
+            format!("\u{feff}{lf}").into_bytes(),
+            Expect::Warn(""),
+        ),
+        (
+            "GBK encoding",
+            encoding_rs::GB18030.encode(&lf).0.into_owned(),
+            Expect::Warn("decoded as GB18030"),
+        ),
+        (
+            "semicolon separated",
+            with_semicolons(&lf),
+            Expect::Warn("separated by ';'"),
+        ),
+        (
+            "thousands separator",
+            set_value(&lf, "China,disp_income_all,FY,2013,", "\"18,311\"").into_bytes(),
+            Expect::Warn("thousands separators"),
+        ),
+        (
+            "full-width digits",
+            set_value(&lf, ROW, "０.４").into_bytes(),
+            Expect::Warn("full-width digits"),
+        ),
+        (
+            "percent sign",
+            set_value(&lf, ROW, "0.4%").into_bytes(),
+            Expect::Warn("% sign"),
+        ),
+        (
+            "decimal comma (ambiguous)",
+            set_value(&lf, ROW, "\"0,4\"").into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "`0,4` is not a number"]),
+        ),
+        (
+            "NaN",
+            set_value(&lf, ROW, "NaN").into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "not a number"]),
+        ),
+        (
+            "inf",
+            set_value(&lf, ROW, "inf").into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "not a number"]),
+        ),
+        (
+            "empty value",
+            set_value(&lf, ROW, "").into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "value"]),
+        ),
+        (
+            "letters",
+            set_value(&lf, ROW, "abc").into_bytes(),
+            Expect::Reject(&["indicators.csv:2:"]),
+        ),
+        (
+            "empty file",
+            Vec::new(),
+            Expect::Reject(&["indicators.csv"]),
+        ),
+        (
+            "header only",
+            format!("{header}\n").into_bytes(),
+            Expect::Reject(&["indicators.csv"]),
+        ),
+        (
+            "missing column",
+            lf.replacen("confidence,", "", 1).into_bytes(),
+            Expect::Reject(&["indicators.csv:1:", "missing column"]),
+        ),
+        (
+            "ragged row",
+            lf.replacen(ROW, "China,cpi,FY\n", 1).into_bytes(),
+            Expect::Reject(&["indicators.csv:2:"]),
+        ),
+        (
+            "year 1800",
+            lf.replacen("China,cpi,FY,2000,", "China,cpi,FY,1800,", 1)
+                .into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "1949..2100"]),
+        ),
+        (
+            "year not a number",
+            lf.replacen("China,cpi,FY,2000,", "China,cpi,FY,20x0,", 1)
+                .into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "year"]),
+        ),
+        (
+            "unknown region",
+            lf.replacen("China,cpi,FY,2000,", "Chnia,cpi,FY,2000,", 1)
+                .into_bytes(),
+            Expect::Reject(&["indicators.csv:2:", "unknown region"]),
+        ),
+        (
+            "binary garbage",
+            vec![0xff, 0xfe, 0x00, 0x01, 0x80, 0x81, 0xfe],
+            Expect::Reject(&["indicators.csv"]),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, bytes, expect) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = data_copy(tmp.path());
+        std::fs::write(data.join("indicators.csv"), &bytes).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+            .args(["run", "--data", "data", "--out", "out", "--no-charts"])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let ok = match &expect {
+            Expect::Warn(text) => {
+                out.status.code() == Some(0)
+                    && (text.is_empty() || stderr.contains(text) && stderr.contains("warning:"))
+            }
+            Expect::Reject(texts) => {
+                out.status.code() == Some(2)
+                    && texts.iter().all(|t| stderr.contains(t))
+                    && !tmp.path().join("out").exists()
+            }
+        };
+        eprintln!(
+            "{name:<28} exit {:?}: {}",
+            out.status.code(),
+            stderr.lines().take(2).collect::<Vec<_>>().join(" | ")
+        );
+        if !ok {
+            failures.push(format!("{name}: exit {:?}\n{stderr}", out.status.code()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+#[test]
+fn ctrl_c_stops_promptly_with_exit_130_and_leaves_no_partial_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args([
+            "scenario",
+            scenario.to_str().unwrap(),
+            "--draws",
+            "20000000",
+            "--out",
+            "out",
+        ])
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap().code();
+    let waited = sent.elapsed();
+    assert_eq!(code, Some(130));
+    assert!(waited < Duration::from_secs(2), "stopped after {waited:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .chain(
+            std::fs::read_dir(tmp.path().join("out"))
+                .into_iter()
+                .flatten(),
+        )
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_output_never_overwrites_its_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
+    std::fs::write(tmp.path().join("p.csv"), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args([
+            "forecast",
+            "--input",
+            "p.csv",
+            "--horizon",
+            "2",
+            "--output",
+            "./p.csv",
+        ])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("p.csv")).unwrap(),
+        text
+    );
+}
