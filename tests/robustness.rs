@@ -267,3 +267,55 @@ fn an_output_never_overwrites_its_input() {
         text
     );
 }
+
+mod properties {
+    use indicast::data::{Basis, Direction, Qualifier, Target};
+    use indicast::forecast::Dist;
+    use indicast::targets::met_event;
+    use proptest::prelude::*;
+
+    fn target(value: f64, qualifier: Qualifier) -> Target {
+        Target {
+            region: "R".into(),
+            year: 2023,
+            indicator: "gdp_real_growth".into(),
+            value,
+            qualifier,
+            basis: Basis::Growth,
+            text: String::new(),
+            outcome: None,
+            source: String::new(),
+        }
+    }
+
+    proptest! {
+        /// Intervals are nested and widen with the level, for any distribution.
+        #[test]
+        fn intervals_nest_and_widen(mean in -50.0f64..50.0, se in 0.01f64..20.0, df in 1.0f64..200.0) {
+            let d = Dist::new(mean, se, df);
+            let mut prev = (mean, mean);
+            for level in [0.1, 0.5, 0.8, 0.9, 0.95, 0.99] {
+                let (lo, hi) = d.interval(level);
+                prop_assert!(lo <= prev.0 + 1e-9 && hi >= prev.1 - 1e-9);
+                prop_assert!(lo <= mean && mean <= hi);
+                prev = (lo, hi);
+            }
+        }
+
+        /// P(met) is a probability and falls as an at-least target rises (rises for at-most ones).
+        #[test]
+        fn p_met_is_a_monotone_probability(mean in -20.0f64..20.0, se in 0.05f64..10.0, df in 1.0f64..100.0,
+                                           t1 in -30.0f64..30.0, dt in 0.0f64..10.0) {
+            let d = Dist::new(mean, se, df);
+            for q in [Qualifier::AtLeast, Qualifier::About, Qualifier::Range, Qualifier::Other] {
+                let p1 = met_event(&target(t1, q), Direction::HigherIsBetter, 0.5).probability(&d);
+                let p2 = met_event(&target(t1 + dt, q), Direction::HigherIsBetter, 0.5).probability(&d);
+                prop_assert!((0.0..=1.0).contains(&p1) && (0.0..=1.0).contains(&p2));
+                prop_assert!(p2 <= p1 + 1e-12, "{q:?}: {p1} then {p2}");
+            }
+            let p1 = met_event(&target(t1, Qualifier::AtMost), Direction::HigherIsBetter, 0.5).probability(&d);
+            let p2 = met_event(&target(t1 + dt, Qualifier::AtMost), Direction::HigherIsBetter, 0.5).probability(&d);
+            prop_assert!(p2 >= p1 - 1e-12);
+        }
+    }
+}
