@@ -319,3 +319,117 @@ mod properties {
         }
     }
 }
+
+/// The same rows in another order give the same assessments, backtests and calls.
+#[test]
+fn results_do_not_depend_on_the_order_of_the_rows() {
+    use indicast::data::DataSource;
+    use indicast::run::{Reports, RunConfig, run};
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = data_copy(tmp.path());
+    let text = std::fs::read_to_string(data.join("indicators.csv"))
+        .unwrap()
+        .replace("\r\n", "\n");
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    let cfg = |source| RunConfig {
+        source,
+        as_of: Some(2022),
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+    };
+    let reference = run(&cfg(DataSource::Bundled)).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+    for _ in 0..2 {
+        lines.shuffle(&mut rng);
+        std::fs::write(
+            data.join("indicators.csv"),
+            format!("{header}\n{}\n", lines.join("\n")),
+        )
+        .unwrap();
+        let shuffled = run(&cfg(DataSource::Dir(data.clone()))).unwrap();
+        let strip = |r: &indicast::run::RunResult| -> Vec<(String, Option<indicast::forecast::Dist>, Option<f64>)> {
+            r.assessments.iter().map(|a| (a.target.indicator.clone(), a.dist, a.p_met)).collect()
+        };
+        assert_eq!(strip(&reference), strip(&shuffled));
+        assert_eq!(reference.backtest, shuffled.backtest);
+        assert_eq!(reference.calls, shuffled.calls);
+    }
+}
+
+/// Levels in 元 instead of 万元 (× 10⁴): generic forecasts scale by 10⁴; the engine's growth forecasts,
+/// derived from the levels, do not change.
+#[test]
+fn scaling_levels_scales_level_forecasts_and_leaves_growth_alone() {
+    use indicast::generic::{Series, forecast};
+    let base: Vec<Series> = (0..20)
+        .map(|i| Series {
+            id: format!("s{i}"),
+            t: (2000..2020).collect(),
+            y: (0..20)
+                .map(|k| 3.0 + f64::from(i) + 0.4 * f64::from(k) + f64::from((k * 7 + i) % 5) * 0.3)
+                .collect(),
+        })
+        .collect();
+    let scaled: Vec<Series> = base
+        .iter()
+        .map(|s| Series {
+            y: s.y.iter().map(|v| v * 1e4).collect(),
+            ..s.clone()
+        })
+        .collect();
+    let a = forecast(&base, 4, &[0.8], &[]);
+    let b = forecast(&scaled, 4, &[0.8], &[]);
+    for (x, y) in a.rows.iter().zip(&b.rows) {
+        assert!(
+            (y.mean / x.mean - 1e4).abs() < 1e-6 * 1e4,
+            "{} vs {}",
+            x.mean,
+            y.mean
+        );
+        assert!((y.intervals[0].1 / x.intervals[0].1 - 1e4).abs() < 1e-6 * 1e4);
+    }
+    // The engine: multiply every level in indicators.csv by 10⁴.
+    use indicast::data::DataSource;
+    use indicast::run::{Reports, RunConfig, run};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = data_copy(tmp.path());
+    let text = std::fs::read_to_string(data.join("indicators.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let (vi, ki) = (
+        headers.iter().position(|h| h == "value").unwrap(),
+        headers.iter().position(|h| h == "kind").unwrap(),
+    );
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut f: Vec<String> = r.iter().map(String::from).collect();
+        if f[ki] == "level" {
+            f[vi] = format!("{}", f[vi].parse::<f64>().unwrap() * 1e4);
+        }
+        w.write_record(&f).unwrap();
+    }
+    std::fs::write(data.join("indicators.csv"), w.into_inner().unwrap()).unwrap();
+    let cfg = |source| RunConfig {
+        source,
+        as_of: Some(2022),
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+    };
+    let a = run(&cfg(DataSource::Bundled)).unwrap();
+    let b = run(&cfg(DataSource::Dir(data))).unwrap();
+    for (x, y) in a.assessments.iter().zip(&b.assessments) {
+        let (dx, dy) = (x.dist.unwrap(), y.dist.unwrap());
+        assert!(
+            (dx.mean - dy.mean).abs() < 1e-9 && (dx.se - dy.se).abs() < 1e-9,
+            "{}: {dx:?} vs {dy:?}",
+            x.target.indicator
+        );
+    }
+}

@@ -7,7 +7,8 @@
 //!    conflicting or weak values as `low`);
 //! 2. vintage: `revised` > `initial` > `reported` > `preliminary` > `derived`;
 //! 3. confidence: `high` > `medium` > `low`;
-//! 4. the earlier line of the file.
+//! 4. the source reference that sorts first, then the smaller value (so the choice never depends on the
+//!    order of the rows in the file).
 //!
 //! Every resolved value keeps its source, vintage, confidence and line, and how many rows competed, so the
 //! outputs can show which row was used (`observations_used.csv`).
@@ -90,12 +91,23 @@ pub struct Panel {
     pub warnings: Vec<String>,
 }
 
-fn preference(o: &Observation) -> (bool, Vintage, Confidence, std::cmp::Reverse<u64>) {
+/// Ordering key of the resolution rule (greatest wins). The last two parts break ties without looking
+/// at the position in the file, so the result does not depend on the order of the rows.
+fn preference(
+    o: &Observation,
+) -> (
+    bool,
+    Vintage,
+    Confidence,
+    std::cmp::Reverse<&str>,
+    std::cmp::Reverse<u64>,
+) {
     (
         o.confidence != Confidence::Low,
         o.vintage,
         o.confidence,
-        std::cmp::Reverse(o.line),
+        std::cmp::Reverse(o.source.as_str()),
+        std::cmp::Reverse(o.value.to_bits()),
     )
 }
 
@@ -279,7 +291,7 @@ mod tests {
     }
 
     #[test]
-    fn revised_beats_initial_and_ties_go_to_the_earlier_line() {
+    fn revised_beats_initial_and_ties_go_to_the_first_source() {
         let ds = dataset(
             vec![
                 obs(
