@@ -1,0 +1,386 @@
+//! The report a planner pastes: `report.html` (charts embedded, opens offline) and `report.md`.
+
+use super::*;
+
+/// Scenarios bundled with the project (`scenarios/`), used by `run` for the report's scenario table.
+pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "scenarios/baseline.toml",
+        include_str!("../../scenarios/baseline.toml"),
+    ),
+    (
+        "scenarios/downside.toml",
+        include_str!("../../scenarios/downside.toml"),
+    ),
+    (
+        "scenarios/upside.toml",
+        include_str!("../../scenarios/upside.toml"),
+    ),
+];
+
+/// Draw every chart of a run into `out/charts/` and write `out/report.html` (charts embedded) and
+/// `out/report.md`. The bundled scenarios are simulated when they apply (same as-of year).
+/// Returns the number of charts drawn.
+pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Result<usize> {
+    let sim = crate::scenario::System::new(run, run.tolerance).ok();
+    let mut scen_names = Vec::new();
+    let mut outcomes = Vec::new();
+    if let Some(sys) = &sim {
+        let vocab = sys.vocabulary();
+        let mc = crate::scenario::McConfig {
+            draws: 10_000,
+            seed: 2023,
+        };
+        scen_names.push("engine".to_string());
+        outcomes.push(sys.simulate(&crate::scenario::Scenario::engine_baseline(), mc));
+        for (name, text) in BUNDLED_SCENARIOS {
+            if let Ok(sc) = crate::scenario::parse(name, text, &vocab) {
+                if sc.as_of.is_none_or(|y| y == run.as_of) {
+                    scen_names.push(sc.name.clone());
+                    outcomes.push(sys.simulate(&sc, mc));
+                }
+            }
+        }
+    }
+    let scen = (scen_names.len() > 1).then_some((scen_names.as_slice(), outcomes.as_slice()));
+    let charts = run_charts(run, scen, style, &out.join("charts"))?;
+    let (html, md) = report_documents(run, style, &charts, scen, out)?;
+    write_atomic(
+        out,
+        &[("report.html".into(), html), ("report.md".into(), md)],
+    )?;
+    Ok(charts.len())
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A document built once and written as HTML and as Markdown.
+struct Doc {
+    html: String,
+    md: String,
+}
+
+impl Doc {
+    fn heading(&mut self, level: usize, text: &str) {
+        self.html
+            .push_str(&format!("<h{level}>{}</h{level}>\n", esc(text)));
+        self.md
+            .push_str(&format!("{} {}\n\n", "#".repeat(level), text));
+    }
+
+    fn para(&mut self, text: &str) {
+        self.html.push_str(&format!("<p>{}</p>\n", esc(text)));
+        self.md.push_str(&format!("{text}\n\n"));
+    }
+
+    fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
+        self.html.push_str("<table>\n<tr>");
+        for h in header {
+            self.html.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+        self.html.push_str("</tr>\n");
+        for r in rows {
+            self.html.push_str("<tr>");
+            for c in r {
+                self.html.push_str(&format!("<td>{}</td>", esc(c)));
+            }
+            self.html.push_str("</tr>\n");
+        }
+        self.html.push_str("</table>\n");
+        let cell = |c: &String| c.replace('|', "\\|");
+        self.md.push_str(&format!(
+            "| {} |\n",
+            header.iter().map(cell).collect::<Vec<_>>().join(" | ")
+        ));
+        self.md
+            .push_str(&format!("|{}\n", "---|".repeat(header.len())));
+        for r in rows {
+            self.md.push_str(&format!(
+                "| {} |\n",
+                r.iter().map(cell).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        self.md.push('\n');
+    }
+
+    fn image(&mut self, path: &Path, out: &Path, alt: &str) -> Result<()> {
+        use base64::Engine;
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mime = if path.extension().is_some_and(|e| e == "svg") {
+            "image/svg+xml"
+        } else {
+            "image/png"
+        };
+        let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.html.push_str(&format!(
+            "<figure><img alt=\"{}\" src=\"data:{mime};base64,{b64}\"></figure>\n",
+            esc(alt)
+        ));
+        let rel = path.strip_prefix(out).unwrap_or(path);
+        self.md
+            .push_str(&format!("![{alt}]({})\n\n", rel.display()));
+        Ok(())
+    }
+}
+
+fn report_documents(
+    run: &RunResult,
+    style: &Style,
+    charts: &[PathBuf],
+    scenarios: Option<(&[String], &[Vec<Outcome>])>,
+    out: &Path,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let zh = style.lang == Lang::Zh;
+    let t = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let names = Names::new(run, style.lang);
+    let title = if zh {
+        format!(
+            "{}年目标能否实现？indicast 评估（截至{}年12月）",
+            run.as_of + 1,
+            run.as_of
+        )
+    } else {
+        format!(
+            "Will the {} targets be met? indicast assessment as of December {}",
+            run.as_of + 1,
+            run.as_of
+        )
+    };
+    let mut d = Doc {
+        html: format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>\n",
+            if zh { "zh" } else { "en" },
+            esc(&title)
+        ),
+        md: String::new(),
+    };
+    d.heading(1, &title);
+    d.para(&format!(
+        "{}: {}. {}: {}. {}",
+        t("生成日期", "Generated"),
+        today(),
+        t("数据截至", "Data up to"),
+        run.as_of,
+        t(
+            "概率来自滚动原点回测加权的回归模型组合；区间按回测误差校准。",
+            "Probabilities come from a combination of regression models weighted by rolling-origin backtests; intervals are calibrated on backtest errors."
+        )
+    ));
+    d.heading(2, t("目标评估", "Assessment"));
+    let rows: Vec<Vec<String>> = run
+        .assessments
+        .iter()
+        .map(|a| match (a.dist, a.p_met) {
+            (Some(dist), Some(p)) => {
+                let (lo, hi) = dist.interval(0.8);
+                vec![
+                    names.target_label(&a.target),
+                    format!("{}%", charts::fmt_num(dist.mean, 1)),
+                    format!("[{}, {}]", charts::fmt_num(lo, 1), charts::fmt_num(hi, 1)),
+                    format!("{}%", charts::fmt_num(100.0 * p, 0)),
+                    match (zh, targets::verdict(p)) {
+                        (true, "likely") => "可能达标".to_string(),
+                        (true, "unlikely") => "不太可能".to_string(),
+                        (true, _) => "难以判断".to_string(),
+                        (false, v) => v.to_string(),
+                    },
+                ]
+            }
+            _ => vec![
+                names.target_label(&a.target),
+                String::new(),
+                String::new(),
+                String::new(),
+                a.reason.clone().unwrap_or_default(),
+            ],
+        })
+        .collect();
+    d.table(
+        &[
+            t("目标", "Target"),
+            t("预测均值", "Forecast mean"),
+            t("80% 区间", "80% interval"),
+            t("达标概率", "P(met)"),
+            t("判断", "Verdict"),
+        ]
+        .map(String::from),
+        &rows,
+    );
+    for c in charts
+        .iter()
+        .filter(|c| c.file_stem().is_some_and(|s| s == "scorecard"))
+    {
+        d.image(c, out, t("目标达成概率", "Target scorecard"))?;
+    }
+    d.heading(2, t("扇形图", "Fan charts"));
+    for c in charts.iter().filter(|c| {
+        c.file_stem()
+            .is_some_and(|s| s.to_string_lossy().starts_with("fan_"))
+    }) {
+        d.image(c, out, &c.file_stem().unwrap_or_default().to_string_lossy())?;
+    }
+    if let Some((snames, outcomes)) = scenarios {
+        d.heading(2, t("情景", "Scenarios"));
+        d.para(t(
+            "情景文件见 scenarios/；engine 为不加任何假设的引擎预测。单元格为达标概率（%）。",
+            "Scenario files in scenarios/; 'engine' is the engine's forecast without assumptions. Cells: P(met), %.",
+        ));
+        let mut header = vec![t("目标", "Target").to_string()];
+        header.extend(snames.iter().cloned());
+        let rows: Vec<Vec<String>> = outcomes[0]
+            .iter()
+            .map(|o| {
+                let mut r = vec![names.target_label(&run.assessments[o.target].target)];
+                for os in outcomes {
+                    let p = os
+                        .iter()
+                        .find(|x| x.target == o.target)
+                        .map_or(f64::NAN, |x| x.p_met);
+                    r.push(charts::fmt_num(100.0 * p, 1));
+                }
+                r
+            })
+            .collect();
+        d.table(&header, &rows);
+        for c in charts
+            .iter()
+            .filter(|c| c.file_stem().is_some_and(|s| s == "scenarios"))
+        {
+            d.image(c, out, t("情景比较", "Scenario comparison"))?;
+        }
+    }
+    d.heading(2, t("回测", "Backtests"));
+    let cov = pooled_coverage(run);
+    d.para(&format!(
+        "{} {}",
+        t(
+            "全部序列提前一年预测的区间覆盖率（名义→实际）：",
+            "Coverage of one-year-ahead intervals, all series (nominal → achieved):"
+        ),
+        cov.iter()
+            .map(|(n, a)| format!("{}% → {}%", charts::fmt_num(*n, 0), charts::fmt_num(*a, 1)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let mut rows = Vec::new();
+    for a in &run.assessments {
+        let key = (a.target.region.clone(), a.target.indicator.clone());
+        let acc = Accuracy::of(
+            run.backtest
+                .iter()
+                .filter(|b| b.model == "combined" && b.key == key),
+        );
+        if acc.n > 0 {
+            rows.push(vec![
+                format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
+                acc.n.to_string(),
+                charts::fmt_num(acc.mae, 2),
+                format!("{}%", charts::fmt_num(100.0 * acc.coverage80, 0)),
+                format!("{}%", charts::fmt_num(100.0 * acc.coverage95, 0)),
+            ]);
+        }
+    }
+    d.table(
+        &[
+            t("序列", "Series"),
+            "n",
+            t("平均绝对误差", "MAE"),
+            t("80% 覆盖", "80% coverage"),
+            t("95% 覆盖", "95% coverage"),
+        ]
+        .map(String::from),
+        &rows,
+    );
+    let calls: Vec<Vec<String>> = calls_summary(run);
+    if !calls.is_empty() {
+        d.para(t(
+            "历史目标判断（提前一年），Brier 分数越低越好：",
+            "Historical target calls (one year ahead); lower Brier is better:",
+        ));
+        d.table(
+            &[
+                t("方法", "Method"),
+                "n",
+                "Brier",
+                t("对数得分", "Log score"),
+            ]
+            .map(String::from),
+            &calls,
+        );
+    }
+    for c in charts.iter().filter(|c| {
+        c.file_stem()
+            .is_some_and(|s| s.to_string_lossy().starts_with("backtest_"))
+    }) {
+        d.image(c, out, &c.file_stem().unwrap_or_default().to_string_lossy())?;
+    }
+    d.heading(2, t("数据来源与版本", "Data sources and vintages used"));
+    let mut rows = Vec::new();
+    for a in &run.assessments {
+        let key = (a.target.region.clone(), a.target.indicator.clone());
+        if let Some(s) = run.panel.growth.get(&key) {
+            for p in s.upto(run.as_of).iter().rev().take(6) {
+                rows.push(vec![
+                    format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
+                    p.year.to_string(),
+                    charts::fmt_num(p.value, 2),
+                    p.vintage.as_str().to_string(),
+                    p.confidence.as_str().to_string(),
+                    p.source.clone(),
+                ]);
+            }
+        }
+        rows.push(vec![
+            format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
+            a.target.year.to_string(),
+            names.target(&a.target),
+            t("目标", "target").to_string(),
+            String::new(),
+            a.target.source.clone(),
+        ]);
+    }
+    d.table(
+        &[
+            t("序列", "Series"),
+            t("年份", "Year"),
+            t("数值", "Value"),
+            t("版本", "Vintage"),
+            t("可信度", "Confidence"),
+            t("来源", "Source"),
+        ]
+        .map(String::from),
+        &rows,
+    );
+    d.para(t(
+        "每个序列最近 6 个观测值；全部观测值及所用行号见 observations_used.csv。",
+        "The last 6 observations of each series; every value and the row it came from are in observations_used.csv.",
+    ));
+    d.html.push_str("</body></html>\n");
+    Ok((d.html.into_bytes(), d.md.into_bytes()))
+}

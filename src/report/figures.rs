@@ -1,0 +1,605 @@
+//! Charts of a run and charts redrawn from result CSVs: the names in Chinese or English, and the
+//! adapters from result types to the chart functions.
+
+use super::*;
+
+/// Chinese and English names of a target's parts, for charts and reports.
+pub struct Names<'a> {
+    run: &'a RunResult,
+    lang: Lang,
+}
+
+impl<'a> Names<'a> {
+    /// Names in `lang`.
+    pub fn new(run: &'a RunResult, lang: Lang) -> Names<'a> {
+        Names { run, lang }
+    }
+
+    /// Region name (淄博市 / Zibo).
+    pub fn region(&self, region: &str) -> String {
+        match self.lang {
+            Lang::Zh => self
+                .run
+                .data
+                .regions
+                .get(region)
+                .map(|r| r.name_zh.clone())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| region.to_string()),
+            Lang::En => region.to_string(),
+        }
+    }
+
+    /// Indicator name from indicator_meta.csv (the id when unknown).
+    pub fn indicator(&self, id: &str) -> String {
+        let m = self.run.data.meta.get(id);
+        let name = match self.lang {
+            Lang::Zh => m.map(|m| m.name_zh.clone()),
+            Lang::En => m.map(|m| m.name_en.clone()),
+        };
+        name.filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Target text: 5.5%左右 / about 5.5%.
+    pub fn target(&self, t: &crate::data::Target) -> String {
+        let v = format!(
+            "{}%",
+            crate::charts::fmt_num(t.value, 1).trim_end_matches(".0")
+        );
+        match (self.lang, t.qualifier) {
+            (Lang::Zh, Qualifier::About) => format!("{v}左右"),
+            (Lang::Zh, Qualifier::AtLeast) => format!("{v}以上"),
+            (Lang::Zh, Qualifier::AtMost) => format!("{v}以内"),
+            (Lang::Zh, Qualifier::Range) => format!("{v}起"),
+            (Lang::Zh, Qualifier::Other) => v,
+            (Lang::En, Qualifier::About) => format!("about {v}"),
+            (Lang::En, Qualifier::AtLeast) => format!("≥ {v}"),
+            (Lang::En, Qualifier::AtMost) => format!("≤ {v}"),
+            (Lang::En, Qualifier::Range) => format!("from {v}"),
+            (Lang::En, Qualifier::Other) => v,
+        }
+    }
+
+    /// Full label of a target: 淄博市 地区生产总值增速 5.5%左右.
+    pub fn target_label(&self, t: &crate::data::Target) -> String {
+        format!(
+            "{} {} {}",
+            self.region(&t.region),
+            self.indicator(&t.indicator),
+            self.target(t)
+        )
+    }
+}
+
+fn file_stem(region: &str, indicator: &str) -> String {
+    format!("{region}_{indicator}").replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_")
+}
+
+/// Pooled coverage of the combined backtest at 50, 80 and 95%.
+pub fn pooled_coverage(run: &RunResult) -> Vec<(f64, f64)> {
+    let rows: Vec<&BacktestRow> = run
+        .backtest
+        .iter()
+        .filter(|b| b.model == "combined")
+        .collect();
+    [0.5, 0.8, 0.95]
+        .iter()
+        .map(|&level| {
+            let hits = rows
+                .iter()
+                .filter(|b| {
+                    let (lo, hi) = b.dist.interval(level);
+                    lo <= b.actual && b.actual <= hi
+                })
+                .count();
+            (
+                100.0 * level,
+                100.0 * hits as f64 / rows.len().max(1) as f64,
+            )
+        })
+        .collect()
+}
+
+/// The scenario comparison chart of `indicast scenario`.
+pub fn scenario_chart(
+    run: &RunResult,
+    names: &[String],
+    outcomes: &[Vec<Outcome>],
+    style: &Style,
+    path: &Path,
+) -> Result<()> {
+    let label = Names::new(run, style.lang);
+    let rows: Vec<ScenarioRow> = outcomes
+        .first()
+        .map(|first| {
+            first
+                .iter()
+                .map(|o| ScenarioRow {
+                    label: label.target_label(&run.assessments[o.target].target),
+                    p_met: outcomes
+                        .iter()
+                        .map(|os| {
+                            os.iter()
+                                .find(|x| x.target == o.target)
+                                .map_or(0.0, |x| x.p_met)
+                        })
+                        .collect(),
+                    median: outcomes
+                        .iter()
+                        .map(|os| {
+                            os.iter()
+                                .find(|x| x.target == o.target)
+                                .map_or(f64::NAN, |x| x.median)
+                        })
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    charts::scenario_comparison(names, &rows, style, path)
+}
+
+/// Render every chart of a run into `dir` (fan and backtest chart per target, the scorecard, and the
+/// scenario comparison when scenarios are given). Returns the files written, in report order.
+pub fn run_charts(
+    run: &RunResult,
+    scenarios: Option<(&[String], &[Vec<Outcome>])>,
+    style: &Style,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let names = Names::new(run, style.lang);
+    let ext = style.format.ext();
+    let t = |zh: &'static str, en: &'static str| if style.lang == Lang::Zh { zh } else { en };
+    let mut written = Vec::new();
+    let score: Vec<ScoreRow> = run
+        .assessments
+        .iter()
+        .filter_map(|a| {
+            a.p_met.map(|p| ScoreRow {
+                label: names.target_label(&a.target),
+                p_met: p,
+            })
+        })
+        .collect();
+    let path = dir.join(format!("scorecard.{ext}"));
+    let title = format!(
+        "{}{}",
+        run.as_of + 1,
+        t("年目标达成概率", " targets: probability of being met")
+    );
+    charts::scorecard(&title, &score, style, &path)?;
+    written.push(path);
+    let parents: std::collections::HashMap<&str, &str> = run
+        .data
+        .regions
+        .values()
+        .filter_map(|r| r.parent.as_deref().map(|p| (r.name.as_str(), p)))
+        .collect();
+    for a in &run.assessments {
+        let (Some(dist), Some(p)) = (a.dist, a.p_met) else {
+            continue;
+        };
+        let tg = &a.target;
+        let key = (tg.region.clone(), tg.indicator.clone());
+        let from = tg.year - 16;
+        let history: Vec<(i32, f64, bool)> = run
+            .panel
+            .growth
+            .get(&key)
+            .map(|s| {
+                s.upto(run.as_of)
+                    .iter()
+                    .filter(|p| p.year >= from)
+                    .map(|p| {
+                        (
+                            p.year,
+                            p.value,
+                            p.vintage == crate::data::Vintage::Preliminary,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let parent = parents.get(tg.region.as_str()).and_then(|pr| {
+            run.panel
+                .growth
+                .get(&(pr.to_string(), tg.indicator.clone()))
+                .map(|s| {
+                    (
+                        names.region(pr),
+                        s.upto(run.as_of)
+                            .iter()
+                            .filter(|p| p.year >= from)
+                            .map(|p| (p.year, p.value))
+                            .collect(),
+                    )
+                })
+        });
+        let ev = targets::met_event(
+            tg,
+            targets::direction(&run.data, &tg.indicator),
+            run.tolerance,
+        );
+        let fan = FanData {
+            title: format!(
+                "{} {}{}{}",
+                names.region(&tg.region),
+                names.indicator(&tg.indicator),
+                t("：", ": forecast for "),
+                if style.lang == Lang::Zh {
+                    format!("{}年预测", tg.year)
+                } else {
+                    tg.year.to_string()
+                }
+            ),
+            unit: "%".into(),
+            history,
+            parent,
+            year: tg.year,
+            dist,
+            target: (tg.value, ev, tg.qualifier.as_str().to_string()),
+            p_met: p,
+        };
+        let stem = file_stem(&tg.region, &tg.indicator);
+        let path = dir.join(format!("fan_{stem}.{ext}"));
+        charts::fan_chart(&fan, style, &path)?;
+        written.push(path);
+        let points: Vec<(i32, f64, f64, f64, f64)> = run
+            .backtest
+            .iter()
+            .filter(|b| b.model == "combined" && b.key == key)
+            .map(|b| {
+                let (lo, hi) = b.dist.interval(0.8);
+                (b.origin, b.actual, b.dist.mean, lo, hi)
+            })
+            .collect();
+        if !points.is_empty() {
+            let bt = BacktestData {
+                title: format!(
+                    "{} {}{}",
+                    names.region(&tg.region),
+                    names.indicator(&tg.indicator),
+                    t("：回测", ": backtest")
+                ),
+                points,
+                coverage: pooled_coverage(run),
+            };
+            let path = dir.join(format!("backtest_{stem}.{ext}"));
+            charts::backtest_chart(&bt, style, &path)?;
+            written.push(path);
+        }
+    }
+    if let Some((snames, outcomes)) = scenarios {
+        let path = dir.join(format!("scenarios.{ext}"));
+        scenario_chart(run, snames, outcomes, style, &path)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Chart kinds `indicast chart` can redraw from result CSVs.
+pub const CHART_KINDS: &[&str] = &["scorecard", "fan", "backtest", "scenarios", "required"];
+
+fn read_rows(path: &Path) -> Result<Vec<std::collections::HashMap<String, String>>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let file = path.display().to_string();
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Csv {
+            file: file.clone(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::Csv {
+            file: file.clone(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        out.push(
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect(),
+        );
+    }
+    Ok(out)
+}
+
+fn field(row: &std::collections::HashMap<String, String>, col: &str, file: &Path) -> Result<f64> {
+    row.get(col)
+        .and_then(|v| v.parse::<f64>().ok())
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "{}: column `{col}` missing or not a number in a row",
+                file.display()
+            ))
+        })
+}
+
+/// Redraw one chart from the CSVs of an earlier run in `from` (assessment.csv, observations_used.csv,
+/// backtest.csv, scenario_results.csv, required.csv / required_curve.csv), without recomputing.
+/// `target` (Region.indicator) selects the series for `fan` and `backtest`.
+pub fn chart_from_csv(
+    kind: &str,
+    from: &Path,
+    target: Option<&str>,
+    data: &crate::data::Dataset,
+    style: &Style,
+    path: &Path,
+) -> Result<()> {
+    let zh = style.lang == Lang::Zh;
+    let name_of = |region: &str, indicator: &str| -> String {
+        let r = if zh {
+            data.regions
+                .get(region)
+                .map(|r| r.name_zh.clone())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| region.to_string())
+        } else {
+            region.to_string()
+        };
+        let i = data
+            .meta
+            .get(indicator)
+            .map(|m| {
+                if zh {
+                    m.name_zh.clone()
+                } else {
+                    m.name_en.clone()
+                }
+            })
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| indicator.to_string());
+        format!("{r} {i}")
+    };
+    let target_key = || -> Result<(String, String)> {
+        target
+            .and_then(|t| t.split_once('.'))
+            .map(|(r, i)| (r.to_string(), i.to_string()))
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "chart {kind} needs --target Region.indicator, e.g. Zibo.gdp_real_growth"
+                ))
+            })
+    };
+    let qualifier_text = |q: &str, v: &str| -> String {
+        match (zh, q) {
+            (true, "about") => format!("{v}%左右"),
+            (true, "at_least") => format!("{v}%以上"),
+            (true, "at_most") => format!("{v}%以内"),
+            (false, "about") => format!("about {v}%"),
+            (false, "at_least") => format!("≥ {v}%"),
+            (false, "at_most") => format!("≤ {v}%"),
+            _ => format!("{v}%"),
+        }
+    };
+    match kind {
+        "scorecard" => {
+            let file = from.join("assessment.csv");
+            let rows = read_rows(&file)?;
+            let score: Vec<ScoreRow> = rows
+                .iter()
+                .filter_map(|r| {
+                    let p = r.get("p_met")?.parse::<f64>().ok()?;
+                    Some(ScoreRow {
+                        label: format!(
+                            "{} {}",
+                            name_of(&r["region"], &r["indicator"]),
+                            qualifier_text(&r["qualifier"], &r["target"])
+                        ),
+                        p_met: p,
+                    })
+                })
+                .collect();
+            let year = rows.first().map_or(String::new(), |r| r["year"].clone());
+            let title = if zh {
+                format!("{year}年目标达成概率")
+            } else {
+                format!("{year} targets: probability of being met")
+            };
+            charts::scorecard(&title, &score, style, path)
+        }
+        "fan" => {
+            let key = target_key()?;
+            let file = from.join("assessment.csv");
+            let rows = read_rows(&file)?;
+            let a = rows
+                .iter()
+                .find(|r| r["region"] == key.0 && r["indicator"] == key.1)
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "{}: no assessment of {}.{}",
+                        file.display(),
+                        key.0,
+                        key.1
+                    ))
+                })?;
+            let dist = Dist::new(
+                field(a, "mean", &file)?,
+                field(a, "se", &file)?,
+                field(a, "df", &file)?,
+            );
+            let year = field(a, "year", &file)? as i32;
+            let value = field(a, "target", &file)?;
+            let q = a["qualifier"].clone();
+            let t = crate::data::Target {
+                region: key.0.clone(),
+                year,
+                indicator: key.1.clone(),
+                value,
+                qualifier: match q.as_str() {
+                    "about" => Qualifier::About,
+                    "at_least" => Qualifier::AtLeast,
+                    "at_most" => Qualifier::AtMost,
+                    "range" => Qualifier::Range,
+                    _ => Qualifier::Other,
+                },
+                basis: crate::data::Basis::Growth,
+                text: String::new(),
+                outcome: None,
+                source: String::new(),
+            };
+            let ev = targets::met_event(&t, targets::direction(data, &key.1), 0.5);
+            let obs_file = from.join("observations_used.csv");
+            let history: Vec<(i32, f64, bool)> = read_rows(&obs_file)?
+                .iter()
+                .filter(|r| r["region"] == key.0 && r["indicator"] == key.1)
+                .filter_map(|r| {
+                    Some((
+                        r["year"].parse().ok()?,
+                        r["value"].parse().ok()?,
+                        r["vintage"] == "preliminary",
+                    ))
+                })
+                .filter(|h: &(i32, f64, bool)| h.0 >= year - 16)
+                .collect();
+            let fan = FanData {
+                title: format!(
+                    "{}{}",
+                    name_of(&key.0, &key.1),
+                    if zh {
+                        format!("：{year}年预测")
+                    } else {
+                        format!(": forecast for {year}")
+                    }
+                ),
+                unit: "%".into(),
+                history,
+                parent: None,
+                year,
+                dist,
+                target: (value, ev, q),
+                p_met: field(a, "p_met", &file)?,
+            };
+            charts::fan_chart(&fan, style, path)
+        }
+        "backtest" => {
+            let key = target_key()?;
+            let file = from.join("backtest.csv");
+            let rows = read_rows(&file)?;
+            let combined: Vec<_> = rows.iter().filter(|r| r["model"] == "combined").collect();
+            let covered = |lo: &str, hi: &str| {
+                let hits = combined
+                    .iter()
+                    .filter(|r| {
+                        let (a, l, h) = (
+                            r["actual"].parse::<f64>(),
+                            r[lo].parse::<f64>(),
+                            r[hi].parse::<f64>(),
+                        );
+                        matches!((a, l, h), (Ok(a), Ok(l), Ok(h)) if l <= a && a <= h)
+                    })
+                    .count();
+                100.0 * hits as f64 / combined.len().max(1) as f64
+            };
+            let points = combined
+                .iter()
+                .filter(|r| r["region"] == key.0 && r["indicator"] == key.1)
+                .filter_map(|r| {
+                    Some((
+                        r["origin"].parse().ok()?,
+                        r["actual"].parse().ok()?,
+                        r["mean"].parse().ok()?,
+                        r["lo80"].parse().ok()?,
+                        r["hi80"].parse().ok()?,
+                    ))
+                })
+                .collect();
+            let bt = BacktestData {
+                title: format!(
+                    "{}{}",
+                    name_of(&key.0, &key.1),
+                    if zh { "：回测" } else { ": backtest" }
+                ),
+                points,
+                coverage: vec![
+                    (80.0, covered("lo80", "hi80")),
+                    (95.0, covered("lo95", "hi95")),
+                ],
+            };
+            charts::backtest_chart(&bt, style, path)
+        }
+        "scenarios" => {
+            let file = from.join("scenario_results.csv");
+            let rows = read_rows(&file)?;
+            let mut names: Vec<String> = Vec::new();
+            let mut targets_seen: Vec<(String, String, String, String)> = Vec::new();
+            for r in &rows {
+                if !names.contains(&r["scenario"]) {
+                    names.push(r["scenario"].clone());
+                }
+                let t = (
+                    r["region"].clone(),
+                    r["indicator"].clone(),
+                    r["qualifier"].clone(),
+                    r["target"].clone(),
+                );
+                if !targets_seen.contains(&t) {
+                    targets_seen.push(t);
+                }
+            }
+            let srows: Vec<ScenarioRow> = targets_seen
+                .iter()
+                .map(|(reg, ind, q, v)| {
+                    let cell = |name: &String, col: &str| {
+                        rows.iter()
+                            .find(|r| {
+                                &r["scenario"] == name
+                                    && &r["region"] == reg
+                                    && &r["indicator"] == ind
+                            })
+                            .and_then(|r| r[col].parse::<f64>().ok())
+                            .unwrap_or(f64::NAN)
+                    };
+                    ScenarioRow {
+                        label: format!("{} {}", name_of(reg, ind), qualifier_text(q, v)),
+                        p_met: names.iter().map(|n| cell(n, "p_met")).collect(),
+                        median: names.iter().map(|n| cell(n, "mean")).collect(),
+                    }
+                })
+                .collect();
+            charts::scenario_comparison(&names, &srows, style, path)
+        }
+        "required" => {
+            let file = from.join("required.csv");
+            let req = read_rows(&file)?;
+            let r = req
+                .first()
+                .ok_or_else(|| Error::Config(format!("{}: no row", file.display())))?;
+            let curve_file = from.join("required_curve.csv");
+            let curve: Vec<(f64, f64)> = read_rows(&curve_file)?
+                .iter()
+                .filter_map(|c| Some((c["driver_value"].parse().ok()?, c["p_met"].parse().ok()?)))
+                .collect();
+            let label = |s: &str| {
+                s.split_once('.')
+                    .map_or(s.to_string(), |(a, b)| name_of(a, b))
+            };
+            let d = charts::RequiredData {
+                driver: label(&r["driver"]),
+                target: label(&r["target"]),
+                curve,
+                prob: field(r, "prob", &file)?,
+                value: r["value"].parse().ok(),
+            };
+            charts::required_curve(&d, style, path)
+        }
+        other => Err(Error::Config(format!(
+            "unknown chart kind `{other}`; expected one of {}",
+            CHART_KINDS.join(", ")
+        ))),
+    }
+}
