@@ -255,10 +255,9 @@ fn model_path(name: &str, t: &[i64], z: &[f64], h: usize) -> Option<Path> {
     }
 }
 
-/// The fitted per-series state: transform, weights, in-sample standardised errors.
+/// The fitted per-series state: transform, model paths, combination, in-sample standardised errors.
 struct Fitted {
     log: bool,
-    weights: Vec<f64>,
     paths: Vec<Option<Path>>,
     combined: Path,
     /// (horizon index, standardised error) of the combination at in-sample origins.
@@ -392,7 +391,6 @@ fn fit_scale(s: &Series, h: usize, log: bool) -> std::result::Result<Fitted, Str
     }
     Ok(Fitted {
         log,
-        weights,
         paths,
         combined,
         z_errors,
@@ -403,8 +401,6 @@ fn fit_scale(s: &Series, h: usize, log: bool) -> std::result::Result<Fitted, Str
 pub struct Calibration {
     /// `q[h][l]`: multiplier of the spread for horizon `h`, level index `l`.
     pub q: Vec<Vec<f64>>,
-    /// Errors pooled per horizon.
-    pub counts: Vec<usize>,
 }
 
 fn calibrate(all: &[(usize, f64)], h: usize, levels: &[f64]) -> Calibration {
@@ -416,10 +412,8 @@ fn calibrate(all: &[(usize, f64)], h: usize, levels: &[f64]) -> Calibration {
         }
     }
     let mut q = Vec::with_capacity(h);
-    let mut counts = Vec::with_capacity(h);
     for v in &mut by_h {
         v.sort_by(f64::total_cmp);
-        counts.push(v.len());
         q.push(
             levels
                 .iter()
@@ -434,8 +428,7 @@ fn calibrate(all: &[(usize, f64)], h: usize, levels: &[f64]) -> Calibration {
                 .collect(),
         );
     }
-    // Horizons with too few errors borrow the last well-estimated horizon's ratio to normal.
-    Calibration { q, counts }
+    Calibration { q }
 }
 
 /// One output row: a series, a horizon step, the point forecast and intervals per level, per model.
@@ -523,7 +516,6 @@ pub fn forecast(series: &[Series], h: usize, levels: &[f64], models: &[String]) 
                 models: per_model,
             });
         }
-        let _ = &f.weights;
     }
     Output { rows, failed }
 }

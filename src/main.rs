@@ -770,7 +770,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let names = report::Names::new(&run, style.lang);
+            let names = report::Names::new(&run.data, style.lang);
             let label =
                 |k: &(String, String)| format!("{} {}", names.region(&k.0), names.indicator(&k.1));
             let data = indicast::charts::RequiredData {

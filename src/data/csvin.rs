@@ -108,7 +108,8 @@ impl Table {
         ok
     }
 
-    fn note(&self, kind: &'static str, line: u64) {
+    /// Record a normalisation applied at `line` (reported once per kind by [`Table::warnings`]).
+    pub fn note(&self, kind: &'static str, line: u64) {
         let mut n = self.notes.borrow_mut();
         let e = n.entry(kind).or_insert((0, line));
         e.0 += 1;

@@ -174,6 +174,22 @@ impl Qualifier {
     }
 }
 
+/// The words of the `qualifier` column.
+pub const QUALIFIERS: &[(&str, Qualifier)] = &[
+    ("about", Qualifier::About),
+    ("at_least", Qualifier::AtLeast),
+    ("at_most", Qualifier::AtMost),
+    ("range", Qualifier::Range),
+    ("other", Qualifier::Other),
+];
+
+impl Qualifier {
+    /// The qualifier of a `qualifier` column word, if it is one.
+    pub fn parse(word: &str) -> Option<Qualifier> {
+        QUALIFIERS.iter().find(|(w, _)| *w == word).map(|(_, q)| *q)
+    }
+}
+
 /// Whether a target is a growth rate or a level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
@@ -257,13 +273,14 @@ const BUNDLED: &[(&str, &str)] = &[
 ];
 
 impl DataSource {
-    /// Read one file; `Ok(None)` when an optional file is absent.
-    fn read(&self, name: &str, required: bool) -> Result<Option<(String, String)>> {
+    /// Read one file: (name shown in messages, text, decoded from GB18030?); `Ok(None)` when an
+    /// optional file is absent.
+    fn read(&self, name: &str, required: bool) -> Result<Option<(String, String, bool)>> {
         match self {
             DataSource::Bundled => Ok(BUNDLED
                 .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(n, t)| (format!("<bundled>/data/{n}"), (*t).to_string()))),
+                .map(|(n, t)| (format!("<bundled>/data/{n}"), (*t).to_string(), false))),
             DataSource::Dir(dir) => {
                 let path = dir.join(name);
                 if !path.exists() && !required {
@@ -275,16 +292,12 @@ impl DataSource {
                 })?;
                 let shown = path.display().to_string();
                 match String::from_utf8(bytes) {
-                    Ok(t) => Ok(Some((shown, t))),
+                    Ok(t) => Ok(Some((shown, t, false))),
                     Err(e) => {
                         // A GB18030/GBK export (Chinese Excel) decodes without loss: accept it, say so.
                         let (text, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
                         if !bad {
-                            GBK_NOTES.with(|n| {
-                                n.borrow_mut()
-                                    .push(format!("{shown}: decoded as GB18030/GBK"))
-                            });
-                            return Ok(Some((shown, text.into_owned())));
+                            return Ok(Some((shown, text.into_owned(), true)));
                         }
                         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                         let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u64;
@@ -301,20 +314,21 @@ impl DataSource {
     }
 }
 
-thread_local! {
-    static GBK_NOTES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Load and validate every input file. All problems of all files are reported together; unambiguous
 /// spreadsheet habits (GBK encoding, BOM, CRLF, `;` separators, full-width digits, thousands separators,
 /// `5.5%`) are accepted and listed in [`Dataset::warnings`].
 pub fn load(source: &DataSource) -> Result<Dataset> {
     let mut problems = Vec::new();
     let mut ds = Dataset::default();
-    GBK_NOTES.with(|n| n.borrow_mut().clear());
     let table = |name: &str, required: bool| -> Result<Option<Table>> {
         match source.read(name, required)? {
-            Some((file, text)) => Ok(Some(Table::parse(&file, &text)?)),
+            Some((file, text, gbk)) => {
+                let t = Table::parse(&file, &text)?;
+                if gbk {
+                    t.note("file decoded as GB18030/GBK", 1);
+                }
+                Ok(Some(t))
+            }
             None if required => Err(Error::Config(format!("{name} is required"))),
             None => Ok(None),
         }
@@ -347,8 +361,7 @@ pub fn load(source: &DataSource) -> Result<Dataset> {
             tables.push(t);
         }
     }
-    ds.warnings = GBK_NOTES.with(|n| n.borrow_mut().drain(..).collect());
-    ds.warnings.extend(tables.iter().flat_map(Table::warnings));
+    ds.warnings = tables.iter().flat_map(Table::warnings).collect();
     if problems.is_empty() {
         Ok(ds)
     } else {
@@ -753,16 +766,7 @@ fn parse_targets(
         let year = row.year("year");
         let indicator = row.required("indicator");
         let value = row.number("target");
-        let qualifier = row.choice(
-            "qualifier",
-            &[
-                ("about", Qualifier::About),
-                ("at_least", Qualifier::AtLeast),
-                ("at_most", Qualifier::AtMost),
-                ("range", Qualifier::Range),
-                ("other", Qualifier::Other),
-            ],
-        );
+        let qualifier = row.choice("qualifier", QUALIFIERS);
         let basis = if row.text("basis").is_empty() {
             indicator.as_deref().map(default_basis)
         } else {

@@ -158,7 +158,7 @@ fn report_documents(
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let zh = style.lang == Lang::Zh;
     let t = |a: &'static str, b: &'static str| if zh { a } else { b };
-    let names = Names::new(run, style.lang);
+    let names = Names::new(&run.data, style.lang);
     let title = if zh {
         format!(
             "{}年目标能否实现？indicast 评估（截至{}年12月）",

@@ -5,21 +5,20 @@ use super::*;
 
 /// Chinese and English names of a target's parts, for charts and reports.
 pub struct Names<'a> {
-    run: &'a RunResult,
+    data: &'a crate::data::Dataset,
     lang: Lang,
 }
 
 impl<'a> Names<'a> {
-    /// Names in `lang`.
-    pub fn new(run: &'a RunResult, lang: Lang) -> Names<'a> {
-        Names { run, lang }
+    /// Names in `lang`, from the regions and indicator metadata of `data`.
+    pub fn new(data: &'a crate::data::Dataset, lang: Lang) -> Names<'a> {
+        Names { data, lang }
     }
 
     /// Region name (淄博市 / Zibo).
     pub fn region(&self, region: &str) -> String {
         match self.lang {
             Lang::Zh => self
-                .run
                 .data
                 .regions
                 .get(region)
@@ -32,7 +31,7 @@ impl<'a> Names<'a> {
 
     /// Indicator name from indicator_meta.csv (the id when unknown).
     pub fn indicator(&self, id: &str) -> String {
-        let m = self.run.data.meta.get(id);
+        let m = self.data.meta.get(id);
         let name = match self.lang {
             Lang::Zh => m.map(|m| m.name_zh.clone()),
             Lang::En => m.map(|m| m.name_en.clone()),
@@ -43,11 +42,16 @@ impl<'a> Names<'a> {
 
     /// Target text: 5.5%左右 / about 5.5%.
     pub fn target(&self, t: &crate::data::Target) -> String {
+        self.target_text(t.value, t.qualifier)
+    }
+
+    /// Text of a target value and qualifier: 5.5%左右 / about 5.5%.
+    pub fn target_text(&self, value: f64, qualifier: Qualifier) -> String {
         let v = format!(
             "{}%",
-            crate::charts::fmt_num(t.value, 1).trim_end_matches(".0")
+            crate::charts::fmt_num(value, 1).trim_end_matches(".0")
         );
-        match (self.lang, t.qualifier) {
+        match (self.lang, qualifier) {
             (Lang::Zh, Qualifier::About) => format!("{v}左右"),
             (Lang::Zh, Qualifier::AtLeast) => format!("{v}以上"),
             (Lang::Zh, Qualifier::AtMost) => format!("{v}以内"),
@@ -61,12 +65,16 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// Region and indicator: 淄博市 地区生产总值增速.
+    pub fn series(&self, region: &str, indicator: &str) -> String {
+        format!("{} {}", self.region(region), self.indicator(indicator))
+    }
+
     /// Full label of a target: 淄博市 地区生产总值增速 5.5%左右.
     pub fn target_label(&self, t: &crate::data::Target) -> String {
         format!(
-            "{} {} {}",
-            self.region(&t.region),
-            self.indicator(&t.indicator),
+            "{} {}",
+            self.series(&t.region, &t.indicator),
             self.target(t)
         )
     }
@@ -109,7 +117,7 @@ pub fn scenario_chart(
     style: &Style,
     path: &Path,
 ) -> Result<()> {
-    let label = Names::new(run, style.lang);
+    let label = Names::new(&run.data, style.lang);
     let rows: Vec<ScenarioRow> = outcomes
         .first()
         .map(|first| {
@@ -152,7 +160,7 @@ pub fn run_charts(
         path: dir.to_path_buf(),
         source,
     })?;
-    let names = Names::new(run, style.lang);
+    let names = Names::new(&run.data, style.lang);
     let ext = style.format.ext();
     let t = |zh: &'static str, en: &'static str| if style.lang == Lang::Zh { zh } else { en };
     let mut written = Vec::new();
@@ -180,6 +188,7 @@ pub fn run_charts(
         .values()
         .filter_map(|r| r.parent.as_deref().map(|p| (r.name.as_str(), p)))
         .collect();
+    let coverage = pooled_coverage(run);
     for a in &run.assessments {
         let (Some(dist), Some(p)) = (a.dist, a.p_met) else {
             continue;
@@ -267,7 +276,7 @@ pub fn run_charts(
                     t("：回测", ": backtest")
                 ),
                 points,
-                coverage: pooled_coverage(run),
+                coverage: coverage.clone(),
             };
             let path = dir.join(format!("backtest_{stem}.{ext}"));
             charts::backtest_chart(&bt, style, &path)?;
@@ -341,30 +350,8 @@ pub fn chart_from_csv(
     path: &Path,
 ) -> Result<()> {
     let zh = style.lang == Lang::Zh;
-    let name_of = |region: &str, indicator: &str| -> String {
-        let r = if zh {
-            data.regions
-                .get(region)
-                .map(|r| r.name_zh.clone())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| region.to_string())
-        } else {
-            region.to_string()
-        };
-        let i = data
-            .meta
-            .get(indicator)
-            .map(|m| {
-                if zh {
-                    m.name_zh.clone()
-                } else {
-                    m.name_en.clone()
-                }
-            })
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| indicator.to_string());
-        format!("{r} {i}")
-    };
+    let names = Names::new(data, style.lang);
+    let name_of = |region: &str, indicator: &str| names.series(region, indicator);
     let target_key = || -> Result<(String, String)> {
         target
             .and_then(|t| t.split_once('.'))
@@ -376,15 +363,9 @@ pub fn chart_from_csv(
             })
     };
     let qualifier_text = |q: &str, v: &str| -> String {
-        match (zh, q) {
-            (true, "about") => format!("{v}%左右"),
-            (true, "at_least") => format!("{v}%以上"),
-            (true, "at_most") => format!("{v}%以内"),
-            (false, "about") => format!("about {v}%"),
-            (false, "at_least") => format!("≥ {v}%"),
-            (false, "at_most") => format!("≤ {v}%"),
-            _ => format!("{v}%"),
-        }
+        let qualifier = Qualifier::parse(q).unwrap_or(Qualifier::Other);
+        v.parse::<f64>()
+            .map_or_else(|_| format!("{v}%"), |v| names.target_text(v, qualifier))
     };
     match kind {
         "scorecard" => {
@@ -440,13 +421,7 @@ pub fn chart_from_csv(
                 year,
                 indicator: key.1.clone(),
                 value,
-                qualifier: match q.as_str() {
-                    "about" => Qualifier::About,
-                    "at_least" => Qualifier::AtLeast,
-                    "at_most" => Qualifier::AtMost,
-                    "range" => Qualifier::Range,
-                    _ => Qualifier::Other,
-                },
+                qualifier: Qualifier::parse(&q).unwrap_or(Qualifier::Other),
                 basis: crate::data::Basis::Growth,
                 text: String::new(),
                 outcome: None,
