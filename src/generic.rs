@@ -531,26 +531,67 @@ pub struct Columns {
     pub target: String,
 }
 
-/// Read a long panel. Unusable input (missing column, non-numeric value, bad time) is an error naming the
-/// file, line and column; duplicate times make that series fail (returned separately).
-pub fn read_panel(file: &str, text: &str, cols: &Columns) -> Result<(Vec<Series>, Vec<Failure>)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::Csv {
+/// A panel as read: the series, those that cannot be used (with the reason), and the normalisations
+/// applied while reading (encoding, separators, number formats), for the user.
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    /// Usable series, in order of first appearance.
+    pub series: Vec<Series>,
+    /// Series with duplicate times: (id, reason).
+    pub failed: Vec<Failure>,
+    /// Normalisations applied, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// Largest time value accepted (a year, or a period number as in the M competitions).
+pub const MAX_DS: i64 = 9999;
+
+/// The year of a `ds` field: an integer in `0..=MAX_DS`, or a date `YYYY-MM[-DD]`.
+fn parse_ds(ds: &str) -> std::result::Result<i64, String> {
+    let y = ds.parse::<i64>().ok().or_else(|| {
+        let b = ds.as_bytes();
+        (ds.len() >= 7 && b[4] == b'-' && b[..4].iter().all(u8::is_ascii_digit))
+            .then(|| ds[..4].parse::<i64>().ok())
+            .flatten()
+    });
+    match y {
+        Some(y) if (0..=MAX_DS).contains(&y) => Ok(y),
+        Some(y) => Err(format!(
+            "time {y} is outside 0..{MAX_DS}; expected a year (2019), a period number (1, 2, …) or a date (2019-12-31)"
+        )),
+        None => Err(format!(
+            "`{ds}` is not a year or a date; expected a year (2019), a period number (1, 2, …) or a date (2019-12-31)"
+        )),
+    }
+}
+
+/// Read a long panel from the bytes of a file (UTF-8, with or without BOM, or GBK; `,` or `;`
+/// separated). Unusable input (missing or duplicate column, non-numeric value, bad time) is an error
+/// naming the file, line and column; duplicate times make that series fail (returned in
+/// [`Panel::failed`]). Full-width digits, thousands separators and `5.5%` are read as numbers and
+/// reported in [`Panel::warnings`].
+pub fn read_panel(file: &str, bytes: Vec<u8>, cols: &Columns) -> Result<Panel> {
+    let (text, gbk) = crate::data::csvin::decode(file, bytes)?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(Error::InvalidData(vec![Problem {
             file: file.into(),
             line: 1,
-            message: e.to_string(),
-        })?
-        .clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let mut problems = Vec::new();
-    let (Some(ci), Some(ct), Some(cy)) = (find(&cols.id), find(&cols.time), find(&cols.target))
-    else {
-        let have: Vec<&str> = headers.iter().collect();
+            column: String::new(),
+            message: format!(
+                "the file is empty; expected a header `{},{},{}` and one row per series and time",
+                cols.id, cols.time, cols.target
+            ),
+        }]));
+    }
+    let table = crate::data::csvin::Table::parse(file, &text)?;
+    if gbk {
+        table.note("file decoded as GB18030/GBK", 1);
+    }
+    let (Some(_), Some(_), Some(_)) = (
+        table.col(&cols.id),
+        table.col(&cols.time),
+        table.col(&cols.target),
+    ) else {
         return Err(Error::InvalidData(vec![Problem {
             file: file.into(),
             line: 1,
@@ -560,62 +601,59 @@ pub fn read_panel(file: &str, text: &str, cols: &Columns) -> Result<(Vec<Series>
                 cols.id,
                 cols.time,
                 cols.target,
-                have.join(", ")
+                table.header_names().join(", ")
             ),
         }]));
     };
+    let mut problems = Vec::new();
     let mut map: BTreeMap<String, Vec<(i64, f64, u64)>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Csv {
-            file: file.into(),
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let get = |i: usize| rec.get(i).unwrap_or("").trim();
-        let id = get(ci).to_string();
-        let ds = get(ct);
-        let year = ds.parse::<i64>().ok().or_else(|| {
-            ds.get(..4)
-                .and_then(|y| y.parse::<i64>().ok())
-                .filter(|_| ds.len() >= 7 && ds.as_bytes()[4] == b'-')
-        });
-        let value = get(cy).parse::<f64>().ok().filter(|v| v.is_finite());
-        match (year, value) {
-            (Some(y), Some(v)) => {
-                if !map.contains_key(&id) {
-                    order.push(id.clone());
-                }
-                map.entry(id).or_default().push((y, v, line));
+    for (line, rec) in &table.rows {
+        let mut row = crate::data::csvin::Row {
+            table: &table,
+            line: *line,
+            rec,
+            problems: &mut problems,
+        };
+        let id = row.text(&cols.id);
+        let ds = row.text(&cols.time);
+        let year = match parse_ds(&ds) {
+            Ok(y) => Some(y),
+            Err(m) => {
+                row.problem(&cols.time, m);
+                None
             }
-            (None, _) => problems.push(Problem {
-                file: file.into(),
-                line,
-                column: cols.time.clone(),
-                message: format!("`{ds}` is not a year or a date (expected 2019 or 2019-12-31)"),
-            }),
-            (_, None) => problems.push(Problem {
-                file: file.into(),
-                line,
-                column: cols.target.clone(),
-                message: format!("`{}` is not a finite number", get(cy)),
-            }),
+        };
+        // An empty value could mean a gap or a zero: rejected by `number`, with the fix (a gap is a
+        // missing row).
+        let value = row.number(&cols.target);
+        if let (Some(y), Some(v)) = (year, value) {
+            if !map.contains_key(&id) {
+                order.push(id.clone());
+            }
+            map.entry(id).or_default().push((y, v, *line));
         }
     }
     if !problems.is_empty() {
         return Err(Error::InvalidData(problems));
     }
-    let mut series = Vec::new();
-    let mut failed = Vec::new();
+    let mut panel = Panel {
+        warnings: table.warnings(),
+        ..Panel::default()
+    };
+    if order.is_empty() {
+        return Err(Error::InvalidData(vec![Problem {
+            file: file.into(),
+            line: 1,
+            column: String::new(),
+            message: "no data rows after the header; expected one row per series and time".into(),
+        }]));
+    }
     for id in order {
         let mut obs = map.remove(&id).unwrap_or_default();
         obs.sort_by_key(|o| o.0);
         if let Some(w) = obs.windows(2).find(|w| w[0].0 == w[1].0) {
-            failed.push((
+            panel.failed.push((
                 id,
                 format!(
                     "duplicate {} {} (lines {} and {})",
@@ -624,13 +662,13 @@ pub fn read_panel(file: &str, text: &str, cols: &Columns) -> Result<(Vec<Series>
             ));
             continue;
         }
-        series.push(Series {
+        panel.series.push(Series {
             id,
             t: obs.iter().map(|o| o.0).collect(),
             y: obs.iter().map(|o| o.1).collect(),
         });
     }
-    Ok((series, failed))
+    Ok(panel)
 }
 
 /// Render forecasts as CSV: `unique_id,ds,mean,lo-80,hi-80,…` and per model `{model},{model}-lo-80,…`.

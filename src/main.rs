@@ -66,6 +66,17 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Validate input files without running anything: every problem of every file, and the
+    /// normalisations that would be applied (encoding, separators, number formats, ignored columns).
+    ///
+    /// Exit 0 when the data can be used (warnings go to stderr), 2 otherwise.
+    ///
+    /// Example: indicast check --data mycity/
+    Check {
+        /// The directory to check (indicators.csv, targets.csv, regions.csv, …) [default: the bundled data].
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
     /// Read the targets and reported results out of a government work report (Chinese text).
     ///
     /// Writes into --out: targets.csv (every quantified target of the plan year: schema of
@@ -295,8 +306,19 @@ fn load_scenarios(
 ) -> Result<(RunResult, System, Vec<Scenario>), String> {
     let mut texts = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        texts.push((f.display().to_string(), text));
+        let name = f.display().to_string();
+        let bytes = std::fs::read(f).map_err(|e| format!("{name}: {e}"))?;
+        // UTF-8 with or without BOM, or GBK (Notepad's "ANSI" on Chinese Windows), said in a warning.
+        let text = if bytes.iter().all(u8::is_ascii_whitespace) {
+            String::new()
+        } else {
+            let (text, encoding) = text::decode(&name, &bytes).map_err(|e| e.to_string())?;
+            if encoding != "UTF-8" {
+                eprintln!("warning: {name}: file decoded as {encoding}/GBK");
+            }
+            text
+        };
+        texts.push((name, text));
     }
     // The as-of year: the scenarios' own (they must agree), else the last data year.
     let mut as_of: Option<(i32, String)> = None;
@@ -444,6 +466,34 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Command::Check { data } => {
+            let source = data.map_or(DataSource::Bundled, DataSource::Dir);
+            let ds = match data::load(&source) {
+                Ok(d) => d,
+                Err(e) => return fail(e),
+            };
+            for w in &ds.warnings {
+                eprintln!("warning: {w}");
+            }
+            let series: std::collections::BTreeSet<(&str, &str)> = ds
+                .observations
+                .iter()
+                .map(|o| (o.region.as_str(), o.indicator.as_str()))
+                .collect();
+            println!(
+                "ok: {} regions, {} observations in {} series, {} targets{}",
+                ds.regions.len(),
+                ds.observations.len(),
+                series.len(),
+                ds.targets.len(),
+                if ds.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} warnings above)", ds.warnings.len())
+                }
+            );
+            ExitCode::SUCCESS
         }
         Command::Extract {
             report: path,
@@ -812,7 +862,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Read a long panel from a file or stdin (`-`).
+/// Read a long panel from a file or stdin (`-`); print the normalisations applied as warnings.
 fn read_panel_input(
     input: &str,
     cols: &indicast::generic::Columns,
@@ -823,20 +873,20 @@ fn read_panel_input(
     ),
     String,
 > {
-    let text = if input == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+    let bytes = if input == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
             .map_err(|e| format!("stdin: {e}"))?;
-        s
+        b
     } else {
-        std::fs::read_to_string(input).map_err(|e| format!("{input}: {e}"))?
+        std::fs::read(input).map_err(|e| format!("{input}: {e}"))?
     };
-    let (series, failed) =
-        indicast::generic::read_panel(input, &text, cols).map_err(|e| e.to_string())?;
-    if series.is_empty() && failed.is_empty() {
-        return Err(format!("{input}: no data rows"));
+    let name = if input == "-" { "<stdin>" } else { input };
+    let panel = indicast::generic::read_panel(name, bytes, cols).map_err(|e| e.to_string())?;
+    for w in &panel.warnings {
+        eprintln!("warning: {w}");
     }
-    Ok((series, failed))
+    Ok((panel.series, panel.failed))
 }
 
 /// Levels in percent to fractions; 80 and 95 by default.

@@ -104,7 +104,8 @@ fn csv_round_trips_and_column_flags_work() {
         time: "year".into(),
         target: "value".into(),
     };
-    let (s, failed) = read_panel("p.csv", text, &c).unwrap();
+    let p = read_panel("p.csv", text.as_bytes().to_vec(), &c).unwrap();
+    let (s, failed) = (p.series, p.failed);
     assert!(failed.is_empty());
     assert_eq!(s.len(), 2);
     assert_eq!(s[1].t, vec![2001, 2002, 2003, 2004, 2005]);
@@ -136,7 +137,7 @@ fn csv_round_trips_and_column_flags_work() {
         assert_eq!(mean, r.mean, "the CSV keeps full precision");
     }
     assert!(
-        read_panel("p.csv", text, &cols())
+        read_panel("p.csv", text.as_bytes().to_vec(), &cols())
             .unwrap_err()
             .to_string()
             .contains("--id-col")
@@ -155,7 +156,8 @@ fn odd_series_never_crash_and_duplicates_fail_alone() {
         huge,2000,1e15\nhuge,2001,1.1e15\nhuge,2002,1.3e15\nhuge,2003,1.2e15\nhuge,2004,1.5e15\nhuge,2005,1.6e15\n\
         gaps,2000,10\ngaps,2003,12\ngaps,2004,13\ngaps,2008,15\ngaps,2009,16\ngaps,2011,18\n\
         dup,2000,1\ndup,2001,2\ndup,2001,3\ndup,2002,4\n";
-    let (s, failed) = read_panel("odd.csv", text, &cols()).unwrap();
+    let p = read_panel("odd.csv", text.as_bytes().to_vec(), &cols()).unwrap();
+    let (s, failed) = (p.series, p.failed);
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].0, "dup");
     assert!(failed[0].1.contains("duplicate ds 2001"), "{}", failed[0].1);

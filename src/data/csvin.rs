@@ -19,6 +19,31 @@ fn record_start(text: &str, offset: u64) -> u64 {
     i as u64
 }
 
+/// Decode a file's bytes: UTF-8 (with or without BOM), else GB18030/GBK (Chinese Excel's "CSV"), which
+/// decodes without loss; `true` when it was GBK. Anything else is an error naming the first bad line.
+pub(crate) fn decode(file: &str, bytes: Vec<u8>) -> Result<(String, bool)> {
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok((t, false)),
+        Err(e) => {
+            let (text, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
+            if !bad && !text.contains('\0') {
+                return Ok((text.into_owned(), true));
+            }
+            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u64;
+            Err(Error::InvalidData(vec![Problem {
+                file: file.to_string(),
+                line,
+                column: String::new(),
+                message: "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 (Excel: \"CSV UTF-8\")".into(),
+            }]))
+        }
+    }
+}
+
+/// Rows with the wrong number of fields listed one by one before the rest are summarised.
+const MAX_LISTED: usize = 20;
+
 /// A parsed CSV file: header plus records with their 1-based line numbers.
 pub(crate) struct Table {
     pub file: String,
@@ -26,12 +51,29 @@ pub(crate) struct Table {
     pub rows: Vec<(u64, csv::StringRecord)>,
     /// Normalisations applied while reading (kind → (count, first line)), reported as warnings.
     notes: std::cell::RefCell<std::collections::BTreeMap<&'static str, (usize, u64)>>,
+    /// Columns looked up by a reader; the others are reported as ignored.
+    used: std::cell::RefCell<Vec<bool>>,
 }
 
 impl Table {
     /// Parse `text` (already decoded) as CSV. `file` is only used in messages.
     pub fn parse(file: &str, text: &str) -> Result<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let problem = |line: u64, column: &str, message: String| {
+            Error::InvalidData(vec![Problem {
+                file: file.to_string(),
+                line,
+                column: column.to_string(),
+                message,
+            }])
+        };
+        if text.trim().is_empty() {
+            return Err(problem(
+                1,
+                "",
+                "the file is empty; expected a header line and one row per record".into(),
+            ));
+        }
         // A semicolon-separated export (European Excel) is unambiguous when the header has no comma.
         let first = text.lines().next().unwrap_or("");
         let delimiter = if !first.contains(',') && first.contains(';') {
@@ -61,7 +103,22 @@ impl Table {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
+        // Two columns of the same name: which one is meant is ambiguous.
+        for (i, h) in header.iter().enumerate() {
+            if let Some(j) = header[..i].iter().position(|x| x == h && !h.is_empty()) {
+                return Err(problem(
+                    1,
+                    h,
+                    format!(
+                        "column `{h}` appears twice in the header (fields {} and {}); delete or rename one",
+                        j + 1,
+                        i + 1
+                    ),
+                ));
+            }
+        }
         let mut rows = Vec::new();
+        let mut ragged = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| Error::Csv {
                 file: file.to_string(),
@@ -74,10 +131,61 @@ impl Table {
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
+            // Too few fields: a value is missing or a row was cut. Extra fields are accepted when
+            // empty (Excel pads rows with commas) and rejected otherwise (an unquoted comma?).
+            let extra = rec.iter().skip(header.len()).any(|f| !f.trim().is_empty());
+            if rec.len() < header.len() || extra {
+                ragged.push(Problem {
+                    file: file.to_string(),
+                    line,
+                    column: String::new(),
+                    message: format!(
+                        "{} fields but the header has {}; {}",
+                        rec.len(),
+                        header.len(),
+                        if extra {
+                            "put values that contain a comma in double quotes"
+                        } else {
+                            "every row needs a field (possibly empty) for each column"
+                        }
+                    ),
+                });
+                continue;
+            }
             rows.push((line, rec));
+        }
+        if !ragged.is_empty() {
+            // Most rows off by the same count: the header is what is wrong.
+            let counts: std::collections::BTreeSet<&str> = ragged
+                .iter()
+                .map(|p| p.message.split(' ').next().unwrap_or(""))
+                .collect();
+            if counts.len() == 1 && ragged.len() > rows.len() {
+                let n = counts.into_iter().next().unwrap_or("");
+                return Err(problem(
+                    1,
+                    "",
+                    format!(
+                        "the header has {} columns but most rows have {n} fields; a column name is missing or extra in the header",
+                        header.len()
+                    ),
+                ));
+            }
+            let more = ragged.len().saturating_sub(MAX_LISTED);
+            ragged.truncate(MAX_LISTED);
+            if more > 0 {
+                ragged.push(Problem {
+                    file: file.to_string(),
+                    line: ragged.last().map_or(1, |p| p.line),
+                    column: String::new(),
+                    message: format!("… and {more} more rows with the wrong number of fields"),
+                });
+            }
+            return Err(Error::InvalidData(ragged));
         }
         let table = Table {
             file: file.to_string(),
+            used: std::cell::RefCell::new(vec![false; header.len()]),
             header,
             rows,
             notes: Default::default(),
@@ -90,6 +198,20 @@ impl Table {
 
     /// Check that every required column exists; report missing ones as problems on line 1.
     pub fn require(&self, columns: &[&str], problems: &mut Vec<Problem>) -> bool {
+        let missing = columns.iter().any(|c| !self.header.iter().any(|h| h == c));
+        if let Some((line, first)) = self.rows.first() {
+            if missing && columns.iter().all(|c| first.iter().any(|f| f.trim() == *c)) {
+                problems.push(Problem {
+                    file: self.file.clone(),
+                    line: 1,
+                    column: String::new(),
+                    message: format!(
+                        "the header is on line {line}, not line 1 (a title or merged cells above it?); delete the lines above the header"
+                    ),
+                });
+                return false;
+            }
+        }
         let mut ok = true;
         for c in columns {
             if !self.header.iter().any(|h| h == c) {
@@ -116,19 +238,51 @@ impl Table {
     }
 
     /// Warnings about the normalisations applied, one per kind: `file: N values …, first on line L`.
+    /// Columns never looked up by the reader (or by [`Table::known`]) are listed as ignored.
     pub fn warnings(&self) -> Vec<String> {
-        self.notes
+        let mut out: Vec<String> = self
+            .notes
             .borrow()
             .iter()
             .map(|(kind, (count, line))| {
                 format!("{}: {count} × {kind}; first on line {line}", self.file)
             })
-            .collect()
+            .collect();
+        let used = self.used.borrow();
+        let ignored: Vec<String> = self
+            .header
+            .iter()
+            .zip(used.iter())
+            .filter(|(h, u)| !**u && !h.is_empty())
+            .map(|(h, _)| format!("`{h}`"))
+            .collect();
+        if !ignored.is_empty() && !self.rows.is_empty() {
+            out.push(format!(
+                "{}:1: column {} is not read by indicast and was ignored (check its spelling)",
+                self.file,
+                ignored.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// Mark documented columns that the reader does not need as known (not reported as ignored).
+    pub fn known(&self, names: &[&str]) {
+        for n in names {
+            self.col(n);
+        }
+    }
+
+    /// The header's column names.
+    pub fn header_names(&self) -> &[String] {
+        &self.header
     }
 
     /// Index of a column, if present.
     pub fn col(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        let i = self.header.iter().position(|h| h == name)?;
+        self.used.borrow_mut()[i] = true;
+        Some(i)
     }
 }
 
@@ -219,6 +373,13 @@ impl Row<'_> {
     /// A required finite number.
     pub fn number(&mut self, column: &str) -> Option<f64> {
         let t = self.text(column);
+        if t.is_empty() {
+            self.problem(
+                column,
+                "empty value; expected a number such as 5.5 (leave out the row when there is no value)".into(),
+            );
+            return None;
+        }
         if let Ok(v) = t.parse::<f64>() {
             if v.is_finite() {
                 return Some(v);

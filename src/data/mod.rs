@@ -5,7 +5,7 @@
 //! Every problem is reported with file, line, column and what was expected; a file with any problem is
 //! rejected as a whole ([`Error::InvalidData`]).
 
-mod csvin;
+pub(crate) mod csvin;
 pub mod panel;
 
 use std::collections::{BTreeMap, HashMap};
@@ -291,24 +291,8 @@ impl DataSource {
                     source,
                 })?;
                 let shown = path.display().to_string();
-                match String::from_utf8(bytes) {
-                    Ok(t) => Ok(Some((shown, t, false))),
-                    Err(e) => {
-                        // A GB18030/GBK export (Chinese Excel) decodes without loss: accept it, say so.
-                        let (text, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
-                        if !bad {
-                            return Ok(Some((shown, text.into_owned(), true)));
-                        }
-                        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                        let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u64;
-                        Err(Error::InvalidData(vec![Problem {
-                            file: shown,
-                            line,
-                            column: String::new(),
-                            message: "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 (Excel: \"CSV UTF-8\")".into(),
-                        }]))
-                    }
-                }
+                let (text, gbk) = csvin::decode(&shown, bytes)?;
+                Ok(Some((shown, text, gbk)))
             }
         }
     }
@@ -351,7 +335,16 @@ pub fn load(source: &DataSource) -> Result<Dataset> {
         tables.push(t);
     }
     if let Some(t) = table("indicators.csv", true)? {
+        if t.rows.is_empty() {
+            problems.push(Problem {
+                file: t.file.clone(),
+                line: 1,
+                column: String::new(),
+                message: "no rows after the header; expected one row per value".into(),
+            });
+        }
         ds.observations = parse_observations(&t, &ds.regions, &mut problems);
+        unit_mixes(&t.file, &ds.observations, &mut problems);
         tables.push(t);
     }
     for (name, required) in [("targets.csv", true), ("report_targets.csv", false)] {
@@ -369,6 +362,43 @@ pub fn load(source: &DataSource) -> Result<Dataset> {
     }
 }
 
+/// One scale per level series and currency: a series in 亿元 for some years and 万元 for others is most
+/// often a mix-up (a value typed in one unit, labelled with the other), so it is rejected rather than
+/// converted. Different base units (CNY and USD) are different measurements and are kept apart.
+fn unit_mixes(file: &str, obs: &[Observation], problems: &mut Vec<Problem>) {
+    let base = |u: &str| -> String {
+        match u.split_once('_') {
+            Some((scale, rest)) if scale.starts_with(|c: char| c.is_ascii_digit()) => rest.into(),
+            _ => u.into(),
+        }
+    };
+    let mut first: BTreeMap<(&str, &str, &str, String), (&str, u64)> = BTreeMap::new();
+    for o in obs.iter().filter(|o| o.kind == Kind::Level) {
+        let key = (
+            o.region.as_str(),
+            o.indicator.as_str(),
+            o.period.as_str(),
+            base(&o.unit),
+        );
+        match first.get(&key) {
+            None => {
+                first.insert(key, (o.unit.as_str(), o.line));
+            }
+            Some((unit, line)) if *unit != o.unit => problems.push(Problem {
+                file: file.to_string(),
+                line: o.line,
+                column: "unit".into(),
+                message: format!(
+                    "{}.{} is in `{}` here but in `{unit}` on line {line}; use one unit per series \
+                     (convert the values: 1 亿元 = 10,000 万元, unit 100m_CNY = 10,000 × 10k_CNY)",
+                    o.region, o.indicator, o.unit
+                ),
+            }),
+            Some(_) => {}
+        }
+    }
+}
+
 fn unknown_region(row: &mut Row<'_>, column: &str, name: &str, regions: &BTreeMap<String, Region>) {
     let known: Vec<&str> = regions.keys().map(String::as_str).collect();
     row.problem(
@@ -382,6 +412,7 @@ fn unknown_region(row: &mut Row<'_>, column: &str, name: &str, regions: &BTreeMa
 
 fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Region> {
     let mut out = BTreeMap::new();
+    t.known(&["name_en"]);
     if !t.require(&["region", "parent"], problems) {
         return out;
     }
@@ -487,6 +518,7 @@ fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> HashMap<String, Indicat
 
 fn parse_events(t: &Table, problems: &mut Vec<Problem>) -> Vec<i32> {
     let mut out = Vec::new();
+    t.known(&["note"]);
     if !t.require(&["year", "kind"], problems) {
         return out;
     }
@@ -514,6 +546,7 @@ fn parse_breaks(
     problems: &mut Vec<Problem>,
 ) -> Vec<Break> {
     let mut out = Vec::new();
+    t.known(&["note"]);
     if !t.require(&["region", "indicator", "year"], problems) {
         return out;
     }
@@ -609,6 +642,7 @@ fn parse_observations(
     problems: &mut Vec<Problem>,
 ) -> Vec<Observation> {
     let mut out = Vec::new();
+    t.known(&["note"]);
     if !t.require(INDICATOR_COLUMNS, problems) {
         return out;
     }
@@ -744,6 +778,7 @@ fn parse_targets(
     problems: &mut Vec<Problem>,
 ) -> Vec<Target> {
     let mut out = Vec::new();
+    t.known(&["met", "text", "source", "outcome", "basis"]);
     if !t.require(
         &["region", "year", "indicator", "target", "qualifier"],
         problems,

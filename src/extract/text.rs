@@ -31,7 +31,7 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
     if bytes.contains(&0) || controls * 100 > bytes.len() {
         return Err(bad(
             file,
-            "this looks like a binary file (NUL or control bytes); expected plain text (save the report as .txt, UTF-8 or GBK)",
+            "this looks like a binary file (NUL or control bytes); expected plain text saved as UTF-8 or GBK",
         ));
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
