@@ -258,6 +258,9 @@ pub enum DataSource {
     Bundled,
     /// A directory with the same files.
     Dir(PathBuf),
+    /// Files held in memory, (name, bytes), e.g. uploaded through a notebook or a service; a required
+    /// file that is not given is taken from the bundled data.
+    Memory(Vec<(String, Vec<u8>)>),
 }
 
 const BUNDLED: &[(&str, &str)] = &[
@@ -281,6 +284,13 @@ impl DataSource {
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(n, t)| (format!("<bundled>/data/{n}"), (*t).to_string(), false))),
+            DataSource::Memory(files) => match files.iter().find(|(n, _)| n == name) {
+                Some((n, bytes)) => {
+                    let (text, gbk) = csvin::decode(n, bytes.clone())?;
+                    Ok(Some((n.clone(), text, gbk)))
+                }
+                None => DataSource::Bundled.read(name, required),
+            },
             DataSource::Dir(dir) => {
                 let path = dir.join(name);
                 if !path.exists() && !required {
