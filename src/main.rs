@@ -570,11 +570,18 @@ fn main() -> ExitCode {
                 ));
             }
             let cols = panel.columns();
+            let levels = level_fractions(&panel.levels);
+            // A file is streamed (bounded memory, any size); stdin, a GBK file or one whose series
+            // are not grouped is read whole.
+            match forecast_streamed(&panel, &cols, horizon as usize, &levels, &models) {
+                Ok(Some(failed)) => return finish_panel(&failed),
+                Ok(None) => {}
+                Err(e) => return fail(e),
+            }
             let (series, mut failed) = match read_panel_input(&panel.input, &cols) {
                 Ok(x) => x,
                 Err(e) => return fail(e),
             };
-            let levels = level_fractions(&panel.levels);
             let out = indicast::generic::forecast(&series, horizon as usize, &levels, &models);
             failed.extend(out.failed.iter().cloned());
             let bytes = match indicast::generic::render(&out, &levels, &models, &cols) {
@@ -889,6 +896,74 @@ fn read_panel_input(
     Ok((panel.series, panel.failed))
 }
 
+/// Forecast a panel file by streaming it ([`indicast::generic::stream`]); `Ok(None)` when it must be
+/// read whole instead (stdin, not UTF-8, series not grouped, or an error better explained that way).
+fn forecast_streamed(
+    panel: &PanelArgs,
+    cols: &indicast::generic::Columns,
+    h: usize,
+    levels: &[f64],
+    models: &[String],
+) -> Result<Option<Vec<indicast::generic::Failure>>, String> {
+    use indicast::generic::stream::{Streamed, forecast_file};
+    use std::io::IsTerminal;
+    if panel.input == "-" {
+        return Ok(None);
+    }
+    if same_file(&panel.output, &panel.input) {
+        return Err(format!(
+            "--output {} is the input file; refusing to overwrite it",
+            panel.output
+        ));
+    }
+    let input = std::path::Path::new(&panel.input);
+    let tty = std::io::stderr().is_terminal();
+    let mut progress = |pass: u8, n: u64| {
+        if tty {
+            eprint!("\rforecasting: pass {pass} of 2, {n} series");
+        }
+    };
+    let mut run = |w: &mut dyn std::io::Write| {
+        forecast_file(input, cols, h, levels, models, w, &mut progress)
+    };
+    let streamed = if panel.output == "-" {
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        let r = run(&mut w);
+        std::io::Write::flush(&mut w).map_err(|e| format!("stdout: {e}"))?;
+        r
+    } else {
+        report::write_streaming(std::path::Path::new(&panel.output), |w| {
+            run(w).map(|s| {
+                let keep = matches!(s, Streamed::Done(_));
+                (s, keep)
+            })
+        })
+    }
+    .map_err(|e| e.to_string())?;
+    if tty {
+        eprintln!();
+    }
+    match streamed {
+        Streamed::Done(summary) => {
+            for w in &summary.warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(Some(summary.failed))
+        }
+        Streamed::NotStreamable(_) => Ok(None),
+    }
+}
+
+/// Whether two paths name the same existing file (`-` is never a file).
+fn same_file(a: &str, b: &str) -> bool {
+    a != "-"
+        && b != "-"
+        && std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|x| std::fs::canonicalize(b).ok() == Some(x))
+}
+
 /// Levels in percent to fractions; 80 and 95 by default.
 fn level_fractions(levels: &[u32]) -> Vec<f64> {
     if levels.is_empty() {
@@ -900,14 +975,7 @@ fn level_fractions(levels: &[u32]) -> Vec<f64> {
 
 /// Write to a file atomically, or to stdout for `-`. Never over the input file.
 fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
-    let same = |a: &str, b: &str| {
-        a != "-"
-            && b != "-"
-            && std::fs::canonicalize(a)
-                .ok()
-                .is_some_and(|x| std::fs::canonicalize(b).ok() == Some(x))
-    };
-    if same(output, input) {
+    if same_file(output, input) {
         return Err(format!(
             "--output {output} is the input file; refusing to overwrite it"
         ));

@@ -235,3 +235,151 @@ fn unusable_input_is_exit_2_with_file_line_and_column() {
     assert!(stderr.contains("bad.csv:3: column `y`"), "{stderr}");
     assert!(!tmp.path().join("fc.csv").exists());
 }
+
+/// A panel of `n` series of 3–40 yearly points (some odd: constant, negative, one with a duplicate
+/// year), written with the given line end.
+fn synthetic_panel(n: usize, crlf: bool) -> String {
+    let nl = if crlf { "\r\n" } else { "\n" };
+    let mut s = format!("unique_id,ds,y{nl}");
+    let mut state = 12345u64;
+    let mut rnd = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..n {
+        let len = 3 + (i * 7) % 38;
+        let mut level = 50.0 + 100.0 * rnd();
+        let drift = 0.05 * (rnd() - 0.3);
+        for t in 0..len {
+            level *= 1.0 + drift + 0.05 * (rnd() - 0.5);
+            let y = match i % 50 {
+                7 => 5.0,
+                9 => -level,
+                _ => level,
+            };
+            s.push_str(&format!("s{i},{},{y:.4}{nl}", 1980 + t));
+        }
+        if i % 997 == 3 {
+            s.push_str(&format!("s{i},1980,1{nl}"));
+        }
+    }
+    s
+}
+
+#[test]
+fn streaming_a_file_gives_the_same_bytes_as_reading_it_whole() {
+    use indicast::generic::stream::{Streamed, forecast_file};
+    let levels = [0.8, 0.95];
+    let models = vec!["rwd".to_string(), "trend".to_string()];
+    let tmp = tempfile::tempdir().unwrap();
+    // Two batches and more; CRLF; then a ';'-separated copy with a thousands separator.
+    for (name, text) in [
+        ("lf.csv", synthetic_panel(6000, false)),
+        ("crlf.csv", synthetic_panel(300, true)),
+        (
+            "semi.csv",
+            synthetic_panel(200, false)
+                .replace(',', ";")
+                .replacen("s1;1980;", "s1;1980;\"1,234.5\"\n#", 1)
+                .replacen("\n#", "\ns1;1999;", 1),
+        ),
+    ] {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let whole = read_panel(
+            &path.display().to_string(),
+            text.clone().into_bytes(),
+            &cols(),
+        )
+        .unwrap();
+        let out = forecast(&whole.series, 3, &levels, &models);
+        let expected = render(&out, &levels, &models, &cols()).unwrap();
+        let mut failed_whole = whole.failed.clone();
+        failed_whole.extend(out.failed.iter().cloned());
+        let mut streamed = Vec::new();
+        let mut calls = 0;
+        let summary = match forecast_file(
+            &path,
+            &cols(),
+            3,
+            &levels,
+            &models,
+            &mut streamed,
+            &mut |_, _| calls += 1,
+        )
+        .unwrap()
+        {
+            Streamed::Done(s) => s,
+            Streamed::NotStreamable(why) => panic!("{name}: not streamed: {why}"),
+        };
+        assert!(streamed == expected, "{name}: streamed output differs");
+        assert_eq!(summary.failed, failed_whole, "{name}");
+        assert_eq!(summary.warnings, whole.warnings, "{name}");
+        assert!(
+            !summary.failed.is_empty(),
+            "{name}: the duplicate years fail"
+        );
+        assert!(calls >= 2, "{name}: progress reported in both passes");
+    }
+}
+
+#[test]
+fn a_file_whose_series_are_interleaved_is_read_whole_instead() {
+    use indicast::generic::stream::{Streamed, forecast_file};
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("p.csv");
+    std::fs::write(
+        &path,
+        "unique_id,ds,y\na,2000,1\nb,2000,2\na,2001,2\nb,2001,3\n",
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let r = forecast_file(&path, &cols(), 2, &[0.8], &[], &mut out, &mut |_, _| {}).unwrap();
+    assert!(
+        matches!(r, Streamed::NotStreamable(ref why) if why.contains("`a`")),
+        "{r:?}"
+    );
+    assert!(out.is_empty(), "nothing written");
+}
+
+#[test]
+fn streamed_errors_name_the_same_line_as_the_whole_read() {
+    use indicast::generic::stream::forecast_file;
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "lf.csv",
+            "unique_id,ds,y\n\"a\nb\",2000,1\n\"a\nb\",2001,x\n",
+        ),
+        (
+            "crlf.csv",
+            "\u{feff}unique_id,ds,y\r\n\r\na,2000,1\r\na,2001,2\r\na,20x2,3\r\n",
+        ),
+    ] {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let file = path.display().to_string();
+        let whole = read_panel(&file, text.as_bytes().to_vec(), &cols())
+            .unwrap_err()
+            .to_string();
+        let streamed = forecast_file(
+            &path,
+            &cols(),
+            2,
+            &[0.8],
+            &[],
+            &mut Vec::new(),
+            &mut |_, _| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(streamed, whole, "{name}");
+        let line = if name == "lf.csv" { ":4:" } else { ":5:" };
+        assert!(
+            streamed.contains(&format!("{file}{line}")),
+            "{name}: {streamed}"
+        );
+    }
+}

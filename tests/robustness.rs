@@ -526,3 +526,83 @@ fn scaling_levels_scales_level_forecasts_and_leaves_growth_alone() {
         );
     }
 }
+
+/// Peak resident memory (VmHWM, kB) of a running process, polled until it exits.
+fn run_with_peak_memory(mut cmd: Command) -> (std::process::ExitStatus, u64, Duration) {
+    let start = Instant::now();
+    let mut child = cmd.stdout(Stdio::null()).spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, peak, start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A panel of 10 million rows (250,000 series × 40 years, about 260 MB) is forecast by streaming it:
+/// peak memory stays far below the file's size. Not in the default suite (it takes about a minute):
+/// `cargo test --release --test robustness -- --ignored ten_million --nocapture`.
+#[test]
+#[ignore]
+fn ten_million_rows_are_streamed_with_bounded_memory() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("big.csv");
+    let (series, years) = (250_000usize, 40usize);
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+        writeln!(w, "unique_id,ds,y").unwrap();
+        let mut state = 7u64;
+        for i in 0..series {
+            let mut level = 100.0 + (i % 1000) as f64;
+            for t in 0..years {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                level *= 1.02 + 0.06 * (u - 0.5);
+                writeln!(w, "county_{i:06},{},{level:.3}", 1980 + t).unwrap();
+            }
+        }
+    }
+    let size_mb = std::fs::metadata(&input).unwrap().len() / (1 << 20);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_indicast"));
+    cmd.current_dir(tmp.path()).args([
+        "forecast",
+        "--input",
+        "big.csv",
+        "--horizon",
+        "2",
+        "--output",
+        "fc.csv",
+    ]);
+    let (status, peak_kb, took) = run_with_peak_memory(cmd);
+    assert!(status.success(), "{status:?}");
+    let rows = std::io::BufRead::lines(std::io::BufReader::new(
+        std::fs::File::open(tmp.path().join("fc.csv")).unwrap(),
+    ))
+    .count();
+    eprintln!(
+        "10M rows ({size_mb} MB): {:.1} s, peak memory {} MB, {rows} output lines",
+        took.as_secs_f64(),
+        peak_kb / 1024
+    );
+    assert_eq!(rows, 1 + series * 2, "header + series × horizon");
+    assert!(
+        peak_kb / 1024 < 200,
+        "peak memory {} MB is not bounded (file {size_mb} MB)",
+        peak_kb / 1024
+    );
+}

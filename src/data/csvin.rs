@@ -41,6 +41,77 @@ pub(crate) fn decode(file: &str, bytes: Vec<u8>) -> Result<(String, bool)> {
     }
 }
 
+/// The note of a `;`-separated file.
+pub(crate) const SEMICOLONS: &str = "fields separated by ';' (read as CSV with ';')";
+
+/// The field separator of a file with this header line: `;` when the header has semicolons and no comma
+/// (a European Excel export: unambiguous), else `,`.
+pub(crate) fn sniff_delimiter(first_line: &str) -> u8 {
+    if !first_line.contains(',') && first_line.contains(';') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Reject a header with two columns of the same name: which one is meant is ambiguous.
+pub(crate) fn check_header(file: &str, header: &[String]) -> Result<()> {
+    for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|x| x == h && !h.is_empty()) {
+            return Err(Error::InvalidData(vec![Problem {
+                file: file.to_string(),
+                line: 1,
+                column: h.clone(),
+                message: format!(
+                    "column `{h}` appears twice in the header (fields {} and {}); delete or rename one",
+                    j + 1,
+                    i + 1
+                ),
+            }]));
+        }
+    }
+    Ok(())
+}
+
+/// A record with the wrong number of fields: too few (a value is missing or a row was cut), or extra
+/// non-empty ones (an unquoted comma?). Extra empty fields are accepted: Excel pads rows with commas.
+pub(crate) fn field_count(rec: &csv::StringRecord, columns: usize) -> Option<String> {
+    let extra = rec.iter().skip(columns).any(|f| !f.trim().is_empty());
+    (rec.len() < columns || extra).then(|| {
+        format!(
+            "{} fields but the header has {columns}; {}",
+            rec.len(),
+            if extra {
+                "put values that contain a comma in double quotes"
+            } else {
+                "every row needs a field (possibly empty) for each column"
+            }
+        )
+    })
+}
+
+/// The warning lines of normalisations (kind → (count, first line)) applied to `file`.
+pub(crate) fn note_lines(
+    file: &str,
+    notes: &std::collections::BTreeMap<&'static str, (usize, u64)>,
+) -> Vec<String> {
+    notes
+        .iter()
+        .map(|(kind, (count, line))| format!("{file}: {count} × {kind}; first on line {line}"))
+        .collect()
+}
+
+/// The warning about columns no reader looked at.
+pub(crate) fn ignored_columns(file: &str, names: &[&str]) -> Option<String> {
+    (!names.is_empty()).then(|| {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        format!(
+            "{file}:1: column {} is not read by indicast and was ignored (check its spelling)",
+            quoted.join(", ")
+        )
+    })
+}
+
 /// Rows with the wrong number of fields listed one by one before the rest are summarised.
 const MAX_LISTED: usize = 20;
 
@@ -74,13 +145,7 @@ impl Table {
                 "the file is empty; expected a header line and one row per record".into(),
             ));
         }
-        // A semicolon-separated export (European Excel) is unambiguous when the header has no comma.
-        let first = text.lines().next().unwrap_or("");
-        let delimiter = if !first.contains(',') && first.contains(';') {
-            b';'
-        } else {
-            b','
-        };
+        let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
         // Lines are counted from byte offsets: the csv crate's own line counter is one short on
         // CRLF files (as saved by Excel).
         let newlines: Vec<u64> = text
@@ -103,20 +168,7 @@ impl Table {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
-        // Two columns of the same name: which one is meant is ambiguous.
-        for (i, h) in header.iter().enumerate() {
-            if let Some(j) = header[..i].iter().position(|x| x == h && !h.is_empty()) {
-                return Err(problem(
-                    1,
-                    h,
-                    format!(
-                        "column `{h}` appears twice in the header (fields {} and {}); delete or rename one",
-                        j + 1,
-                        i + 1
-                    ),
-                ));
-            }
-        }
+        check_header(file, &header)?;
         let mut rows = Vec::new();
         let mut ragged = Vec::new();
         for rec in rdr.records() {
@@ -131,24 +183,12 @@ impl Table {
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            // Too few fields: a value is missing or a row was cut. Extra fields are accepted when
-            // empty (Excel pads rows with commas) and rejected otherwise (an unquoted comma?).
-            let extra = rec.iter().skip(header.len()).any(|f| !f.trim().is_empty());
-            if rec.len() < header.len() || extra {
+            if let Some(message) = field_count(&rec, header.len()) {
                 ragged.push(Problem {
                     file: file.to_string(),
                     line,
                     column: String::new(),
-                    message: format!(
-                        "{} fields but the header has {}; {}",
-                        rec.len(),
-                        header.len(),
-                        if extra {
-                            "put values that contain a comma in double quotes"
-                        } else {
-                            "every row needs a field (possibly empty) for each column"
-                        }
-                    ),
+                    message,
                 });
                 continue;
             }
@@ -191,7 +231,7 @@ impl Table {
             notes: Default::default(),
         };
         if delimiter == b';' {
-            table.note("fields separated by ';' (read as CSV with ';')", 1);
+            table.note(SEMICOLONS, 1);
         }
         Ok(table)
     }
@@ -240,28 +280,17 @@ impl Table {
     /// Warnings about the normalisations applied, one per kind: `file: N values …, first on line L`.
     /// Columns never looked up by the reader (or by [`Table::known`]) are listed as ignored.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .notes
-            .borrow()
-            .iter()
-            .map(|(kind, (count, line))| {
-                format!("{}: {count} × {kind}; first on line {line}", self.file)
-            })
-            .collect();
+        let mut out = note_lines(&self.file, &self.notes.borrow());
         let used = self.used.borrow();
-        let ignored: Vec<String> = self
+        let ignored: Vec<&str> = self
             .header
             .iter()
             .zip(used.iter())
             .filter(|(h, u)| !**u && !h.is_empty())
-            .map(|(h, _)| format!("`{h}`"))
+            .map(|(h, _)| h.as_str())
             .collect();
-        if !ignored.is_empty() && !self.rows.is_empty() {
-            out.push(format!(
-                "{}:1: column {} is not read by indicast and was ignored (check its spelling)",
-                self.file,
-                ignored.join(", ")
-            ));
+        if !self.rows.is_empty() {
+            out.extend(ignored_columns(&self.file, &ignored));
         }
         out
     }
@@ -283,6 +312,33 @@ impl Table {
         let i = self.header.iter().position(|h| h == name)?;
         self.used.borrow_mut()[i] = true;
         Some(i)
+    }
+}
+
+/// A finite number from a trimmed field, and the spreadsheet habit normalised to read it (if any); else
+/// the message for the user.
+pub(crate) fn read_number(t: &str) -> std::result::Result<(f64, Option<&'static str>), String> {
+    if t.is_empty() {
+        return Err(
+            "empty value; expected a number such as 5.5 (leave out the row when there is no value)"
+                .into(),
+        );
+    }
+    if let Ok(v) = t.parse::<f64>() {
+        if v.is_finite() {
+            return Ok((v, None));
+        }
+    }
+    // Unambiguous spreadsheet habits: full-width digits, thousands separators (1,260), a percent sign.
+    let (normalised, kind) = normalise_number(t);
+    match normalised
+        .and_then(|n| n.parse::<f64>().ok())
+        .filter(|v| v.is_finite())
+    {
+        Some(v) => Ok((v, Some(kind))),
+        None => Err(format!(
+            "`{t}` is not a number; expected a plain decimal such as 5.5"
+        )),
     }
 }
 
@@ -373,33 +429,14 @@ impl Row<'_> {
     /// A required finite number.
     pub fn number(&mut self, column: &str) -> Option<f64> {
         let t = self.text(column);
-        if t.is_empty() {
-            self.problem(
-                column,
-                "empty value; expected a number such as 5.5 (leave out the row when there is no value)".into(),
-            );
-            return None;
-        }
-        if let Ok(v) = t.parse::<f64>() {
-            if v.is_finite() {
-                return Some(v);
-            }
-        }
-        // Unambiguous spreadsheet habits: full-width digits, thousands separators (1,260), a percent sign.
-        let (normalised, kind) = normalise_number(&t);
-        match normalised
-            .and_then(|n| n.parse::<f64>().ok())
-            .filter(|v| v.is_finite())
-        {
-            Some(v) => {
+        match read_number(&t) {
+            Ok((v, None)) => Some(v),
+            Ok((v, Some(kind))) => {
                 self.table.note(kind, self.line);
                 Some(v)
             }
-            None => {
-                self.problem(
-                    column,
-                    format!("`{t}` is not a number; expected a plain decimal such as 5.5"),
-                );
+            Err(message) => {
+                self.problem(column, message);
                 None
             }
         }

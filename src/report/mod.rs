@@ -671,6 +671,57 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     }
 }
 
+/// Write one file of any size atomically: `write` streams into a temporary file next to `path`, which
+/// replaces `path` only if `write` succeeds and asks for it (`true`); otherwise it is removed and `path`
+/// is untouched. An interrupted run (Ctrl-C) removes the temporary file too.
+pub fn write_streaming<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(T, bool)>,
+) -> Result<T> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Config(format!(
+            "{} exists and is not a directory; choose another output path",
+            dir.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(Error::Config(format!(
+            "{} is a directory; choose a file name",
+            path.display()
+        )));
+    }
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map_or("output".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempfile_in(dir)
+        .map_err(io)?;
+    crate::outfiles::track(tmp.path(), true);
+    let result = {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        write(&mut w).and_then(|r| w.flush().map(|_| r).map_err(io))
+    };
+    crate::outfiles::track(tmp.path(), false);
+    let (value, keep) = result?;
+    if keep {
+        readable_by_all(tmp.as_file())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(io)?;
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    }
+    Ok(value)
+}
+
 /// Output files are for sharing: make them readable by everyone, as a plain `create` would with the
 /// usual umask (temporary files are created private).
 fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {

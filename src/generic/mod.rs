@@ -28,6 +28,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod stream;
+
 use ndarray::Array1;
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -403,32 +405,99 @@ pub struct Calibration {
     pub q: Vec<Vec<f64>>,
 }
 
-fn calibrate(all: &[(usize, f64)], h: usize, levels: &[f64]) -> Calibration {
-    let normal = Normal::new(0.0, 1.0).expect("standard normal");
-    let mut by_h: Vec<Vec<f64>> = vec![Vec::new(); h];
-    for &(k, z) in all {
-        if k < h && z.is_finite() {
-            by_h[k].push(z.abs());
+/// Bins per unit of |z| in [`ZHistogram`].
+const Z_BINS_PER_UNIT: usize = 512;
+/// Largest |z| binned; larger errors are counted above every bin.
+const Z_MAX: usize = 64;
+
+/// Standardised errors `|z|` per horizon, binned finely (width 1/512) so that calibration quantiles
+/// need memory independent of the number of series, are the same whatever the order in which series
+/// arrive, and can be merged across threads and passes over a file. Quantiles interpolate within a bin
+/// (error below 0.001 in |z|, about 0.1% of an interval's width).
+#[derive(Debug, Clone)]
+pub struct ZHistogram {
+    /// `bins[h][i]`: count of |z| in `[i, i + 1) / Z_BINS_PER_UNIT` at horizon `h`; the last bin
+    /// counts everything from `Z_MAX` up.
+    bins: Vec<Vec<u64>>,
+}
+
+impl ZHistogram {
+    /// An empty histogram for horizons `0..h`.
+    pub fn new(h: usize) -> Self {
+        ZHistogram {
+            bins: vec![vec![0; Z_MAX * Z_BINS_PER_UNIT + 1]; h],
         }
     }
-    let mut q = Vec::with_capacity(h);
-    for v in &mut by_h {
-        v.sort_by(f64::total_cmp);
-        q.push(
-            levels
-                .iter()
-                .map(|&l| {
-                    let gaussian = normal.inverse_cdf(0.5 + l / 2.0);
-                    if v.len() >= MIN_POOLED {
-                        crate::engine::quantile(v, l).max(0.5 * gaussian)
-                    } else {
-                        gaussian
-                    }
-                })
-                .collect(),
-        );
+
+    /// Count one standardised error at horizon index `k` (ignored if out of range or not finite).
+    pub fn add(&mut self, k: usize, z: f64) {
+        if let (Some(b), true) = (self.bins.get_mut(k), z.is_finite()) {
+            let i = ((z.abs() * Z_BINS_PER_UNIT as f64) as usize).min(b.len() - 1);
+            b[i] += 1;
+        }
     }
-    Calibration { q }
+
+    /// Add another histogram's counts.
+    pub fn merge(&mut self, other: &ZHistogram) {
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+
+    /// Number of errors at horizon index `k`.
+    pub fn count(&self, k: usize) -> u64 {
+        self.bins.get(k).map_or(0, |b| b.iter().sum())
+    }
+
+    /// The `p`-quantile of |z| at horizon index `k` (type 7, as [`crate::engine::quantile`]), with
+    /// order statistics placed evenly within their bin.
+    pub fn quantile(&self, k: usize, p: f64) -> f64 {
+        let b = &self.bins[k];
+        let n: u64 = b.iter().sum();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let order = |r: u64| -> f64 {
+            let mut seen = 0;
+            for (i, &c) in b.iter().enumerate() {
+                if r < seen + c {
+                    let within = (r - seen) as f64 + 0.5;
+                    return (i as f64 + within / c as f64) / Z_BINS_PER_UNIT as f64;
+                }
+                seen += c;
+            }
+            Z_MAX as f64
+        };
+        let h = (n - 1) as f64 * p;
+        let (lo, hi) = (h.floor() as u64, h.ceil() as u64);
+        let (a, c) = (order(lo), order(hi));
+        a + (h - lo as f64) * (c - a)
+    }
+
+    /// Interval multipliers per horizon and level: empirical quantiles where at least [`MIN_POOLED`]
+    /// errors exist (never below half the normal quantile), normal quantiles otherwise.
+    pub fn calibration(&self, levels: &[f64]) -> Calibration {
+        let normal = Normal::new(0.0, 1.0).expect("standard normal");
+        let q = (0..self.bins.len())
+            .map(|k| {
+                let enough = self.count(k) >= MIN_POOLED as u64;
+                levels
+                    .iter()
+                    .map(|&l| {
+                        let gaussian = normal.inverse_cdf(0.5 + l / 2.0);
+                        if enough {
+                            self.quantile(k, l).max(0.5 * gaussian)
+                        } else {
+                            gaussian
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Calibration { q }
+    }
 }
 
 /// One output row: a series, a horizon step, the point forecast and intervals per level, per model.
@@ -463,61 +532,86 @@ fn back(log: bool, v: f64) -> f64 {
 pub fn forecast(series: &[Series], h: usize, levels: &[f64], models: &[String]) -> Output {
     let fitted: Vec<std::result::Result<Fitted, String>> =
         series.par_iter().map(|s| fit_series(s, h)).collect();
-    let pooled: Vec<(usize, f64)> = fitted
-        .iter()
-        .filter_map(|f| f.as_ref().ok())
-        .flat_map(|f| f.z_errors.iter().copied())
-        .collect();
-    let cal = calibrate(&pooled, h, levels);
-    let normal = Normal::new(0.0, 1.0).expect("standard normal");
-    let model_idx: Vec<usize> = models
-        .iter()
-        .filter_map(|m| MODELS.iter().position(|x| x == m))
-        .collect();
+    let mut hist = ZHistogram::new(h);
+    for f in fitted.iter().filter_map(|f| f.as_ref().ok()) {
+        f.add_errors(&mut hist);
+    }
+    let cal = hist.calibration(levels);
+    let model_idx = model_indices(models);
     let mut rows = Vec::new();
     let mut failed = Vec::new();
     for (s, f) in series.iter().zip(fitted) {
-        let f = match f {
-            Ok(f) => f,
-            Err(e) => {
-                failed.push((s.id.clone(), e));
-                continue;
-            }
-        };
-        let last_t = *s.t.last().expect("fitted series are non-empty");
-        for k in 0..h {
-            let (m, sdv) = f.combined[k];
-            let intervals = cal.q[k]
-                .iter()
-                .map(|q| (back(f.log, m - q * sdv), back(f.log, m + q * sdv)))
-                .collect();
-            let per_model = model_idx
-                .iter()
-                .map(|&i| match &f.paths[i] {
-                    Some(p) => {
-                        let (pm, ps) = p[k];
-                        let iv = levels
-                            .iter()
-                            .map(|&l| {
-                                let q = normal.inverse_cdf(0.5 + l / 2.0);
-                                (back(f.log, pm - q * ps), back(f.log, pm + q * ps))
-                            })
-                            .collect();
-                        (back(f.log, pm), iv)
-                    }
-                    None => (f64::NAN, vec![(f64::NAN, f64::NAN); levels.len()]),
-                })
-                .collect();
-            rows.push(Row {
-                id: s.id.clone(),
-                ds: last_t + 1 + k as i64,
-                mean: back(f.log, m),
-                intervals,
-                models: per_model,
-            });
+        match f {
+            Ok(f) => rows.extend(f.rows(s, h, &cal, levels, &model_idx)),
+            Err(e) => failed.push((s.id.clone(), e)),
         }
     }
     Output { rows, failed }
+}
+
+/// Positions in [`MODELS`] of the named models (unknown names are skipped).
+fn model_indices(models: &[String]) -> Vec<usize> {
+    models
+        .iter()
+        .filter_map(|m| MODELS.iter().position(|x| x == m))
+        .collect()
+}
+
+impl Fitted {
+    /// Count this series' in-sample standardised errors into `hist`.
+    fn add_errors(&self, hist: &mut ZHistogram) {
+        for &(k, z) in &self.z_errors {
+            hist.add(k, z);
+        }
+    }
+
+    /// The output rows of series `s`: combined forecast with calibrated intervals, and the per-model
+    /// columns of `model_idx` with normal intervals.
+    fn rows(
+        &self,
+        s: &Series,
+        h: usize,
+        cal: &Calibration,
+        levels: &[f64],
+        model_idx: &[usize],
+    ) -> Vec<Row> {
+        let normal = Normal::new(0.0, 1.0).expect("standard normal");
+        let last_t = *s.t.last().expect("fitted series are non-empty");
+        let log = self.log;
+        (0..h)
+            .map(|k| {
+                let (m, sdv) = self.combined[k];
+                let intervals = cal.q[k]
+                    .iter()
+                    .map(|q| (back(log, m - q * sdv), back(log, m + q * sdv)))
+                    .collect();
+                let per_model = model_idx
+                    .iter()
+                    .map(|&i| match &self.paths[i] {
+                        Some(p) => {
+                            let (pm, ps) = p[k];
+                            let iv = levels
+                                .iter()
+                                .map(|&l| {
+                                    let q = normal.inverse_cdf(0.5 + l / 2.0);
+                                    (back(log, pm - q * ps), back(log, pm + q * ps))
+                                })
+                                .collect();
+                            (back(log, pm), iv)
+                        }
+                        None => (f64::NAN, vec![(f64::NAN, f64::NAN); levels.len()]),
+                    })
+                    .collect();
+                Row {
+                    id: s.id.clone(),
+                    ds: last_t + 1 + k as i64,
+                    mean: back(log, m),
+                    intervals,
+                    models: per_model,
+                }
+            })
+            .collect()
+    }
 }
 
 /// Column names of the input panel.
@@ -674,6 +768,17 @@ pub fn read_panel(file: &str, bytes: Vec<u8>, cols: &Columns) -> Result<Panel> {
 /// Render forecasts as CSV: `unique_id,ds,mean,lo-80,hi-80,…` and per model `{model},{model}-lo-80,…`.
 pub fn render(out: &Output, levels: &[f64], models: &[String], cols: &Columns) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
+    w.write_record(header(levels, models, cols)).map_err(err)?;
+    for r in &out.rows {
+        w.write_record(record(r)).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+}
+
+/// The header of the forecast CSV.
+fn header(levels: &[f64], models: &[String], cols: &Columns) -> Vec<String> {
     let pct = |l: f64| format!("{}", (l * 100.0).round() as i64);
     let mut header = vec![cols.id.clone(), cols.time.clone(), "mean".to_string()];
     for &l in levels {
@@ -687,8 +792,11 @@ pub fn render(out: &Output, levels: &[f64], models: &[String], cols: &Columns) -
             header.push(format!("{m}-hi-{}", pct(l)));
         }
     }
-    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
-    w.write_record(&header).map_err(err)?;
+    header
+}
+
+/// One forecast row as CSV fields (numbers in full precision; empty when not finite).
+fn record(r: &Row) -> Vec<String> {
     let num = |v: f64| {
         if v.is_finite() {
             format!("{v}")
@@ -696,23 +804,19 @@ pub fn render(out: &Output, levels: &[f64], models: &[String], cols: &Columns) -
             String::new()
         }
     };
-    for r in &out.rows {
-        let mut rec = vec![r.id.clone(), r.ds.to_string(), num(r.mean)];
-        for (lo, hi) in &r.intervals {
+    let mut rec = vec![r.id.clone(), r.ds.to_string(), num(r.mean)];
+    for (lo, hi) in &r.intervals {
+        rec.push(num(*lo));
+        rec.push(num(*hi));
+    }
+    for (p, iv) in &r.models {
+        rec.push(num(*p));
+        for (lo, hi) in iv {
             rec.push(num(*lo));
             rec.push(num(*hi));
         }
-        for (p, iv) in &r.models {
-            rec.push(num(*p));
-            for (lo, hi) in iv {
-                rec.push(num(*lo));
-                rec.push(num(*hi));
-            }
-        }
-        w.write_record(&rec).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+    rec
 }
 
 /// One row of the cross-validation frame: a forecast made at `cutoff` and the actual value.
