@@ -128,7 +128,9 @@ enum Command {
     ///
     /// Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the
     /// combined forecast, plus {model}, {model}-lo-{level}, {model}-hi-{level} per --models entry.
-    /// Models: naive, rwd, damped, trend, ar1d. `-` means stdin / stdout.
+    /// Models: naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets; the combination pools naive,
+    /// rwd, ar1d, ar2d, ridge2d and ets. A file is streamed (any size, bounded memory); `-` means
+    /// stdin / stdout.
     ///
     /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
     Forecast {
@@ -137,7 +139,7 @@ enum Command {
         /// Steps ahead (years).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
         horizon: u32,
-        /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt).
+        /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets).
         #[arg(long, value_delimiter = ',')]
         models: Vec<String>,
     },
