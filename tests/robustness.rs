@@ -335,6 +335,84 @@ fn ctrl_c_stops_promptly_with_exit_130_and_leaves_no_partial_file() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// A streamed forecast killed while it writes (SIGINT, then SIGTERM) exits 130 and leaves the old
+/// output untouched and no temporary file.
+#[test]
+fn a_killed_streaming_forecast_leaves_the_old_output_whole() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    {
+        let mut w =
+            std::io::BufWriter::new(std::fs::File::create(tmp.path().join("p.csv")).unwrap());
+        writeln!(w, "unique_id,ds,y").unwrap();
+        for i in 0..30_000 {
+            for t in 0..30 {
+                let y = 100.0
+                    + (i % 97) as f64
+                    + t as f64 * (1.0 + (i % 7) as f64 / 10.0)
+                    + ((i * 31 + t * 17) % 11) as f64;
+                writeln!(w, "s{i},{},{y}", 1990 + t).unwrap();
+            }
+        }
+    }
+    let old = "unique_id,ds,mean\nold,1,1\n";
+    for signal in ["-INT", "-TERM"] {
+        std::fs::write(tmp.path().join("fc.csv"), old).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_indicast"))
+            .args([
+                "forecast",
+                "--input",
+                "p.csv",
+                "--horizon",
+                "2",
+                "--output",
+                "fc.csv",
+            ])
+            .current_dir(tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the temporary output has data in it (the second pass is writing).
+        let start = Instant::now();
+        let writing = loop {
+            let temp = std::fs::read_dir(tmp.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .find(|e| e.file_name().to_string_lossy().starts_with(".fc.csv."));
+            if temp.is_some_and(|e| e.metadata().is_ok_and(|m| m.len() > 0)) {
+                break true;
+            }
+            if start.elapsed() > Duration::from_secs(120) || child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(
+            writing,
+            "{signal}: never saw the temporary output being written"
+        );
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(child.wait().unwrap().code(), Some(130), "{signal}");
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("fc.csv")).unwrap(),
+            old,
+            "{signal}: the old output is whole"
+        );
+        let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{signal}: {leftovers:?}");
+    }
+}
+
 #[test]
 fn an_output_never_overwrites_its_input() {
     let tmp = tempfile::tempdir().unwrap();
