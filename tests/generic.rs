@@ -383,3 +383,24 @@ fn streamed_errors_name_the_same_line_as_the_whole_read() {
         );
     }
 }
+
+#[test]
+fn ets_extrapolates_constant_growth_exactly() {
+    // Positive series are modelled in logs, where constant growth is a straight line: the undamped
+    // trend (φ = 1) fits it with zero error and continues it.
+    let s = Series {
+        id: "g".into(),
+        t: (2000..2020).collect(),
+        y: (0..20).map(|i| 100.0 * 1.05f64.powi(i)).collect(),
+    };
+    let out = forecast(&[s], 3, &[0.8], &["ets".to_string()]);
+    for (k, r) in out.rows.iter().enumerate() {
+        let want = 100.0 * 1.05f64.powi(20 + k as i32);
+        let got = r.models[0].0;
+        assert!(
+            (got / want - 1.0).abs() < 1e-9,
+            "h={}: {got} vs {want}",
+            k + 1
+        );
+    }
+}
