@@ -348,6 +348,13 @@ fn a_file_whose_series_are_interleaved_is_read_whole_instead() {
 fn streamed_errors_name_the_same_line_as_the_whole_read() {
     use indicast::generic::stream::forecast_file;
     let tmp = tempfile::tempdir().unwrap();
+    // Every row has one field more than the header: the header is what is wrong.
+    let header_wrong = format!(
+        "unique_id,ds,y,extra\n{}",
+        (0..300)
+            .map(|i| format!("a,{},1,2,3\n", 1700 + i))
+            .collect::<String>()
+    );
     for (name, text) in [
         (
             "lf.csv",
@@ -357,6 +364,11 @@ fn streamed_errors_name_the_same_line_as_the_whole_read() {
             "crlf.csv",
             "\u{feff}unique_id,ds,y\r\n\r\na,2000,1\r\na,2001,2\r\na,20x2,3\r\n",
         ),
+        (
+            "ragged.csv",
+            "unique_id,ds,y\na,2000,1\na,2001\na,2002,3,x\na,20x3,4\na,2004,5\n",
+        ),
+        ("header.csv", &header_wrong),
     ] {
         let path = tmp.path().join(name);
         std::fs::write(&path, text).unwrap();
@@ -376,7 +388,12 @@ fn streamed_errors_name_the_same_line_as_the_whole_read() {
         .unwrap_err()
         .to_string();
         assert_eq!(streamed, whole, "{name}");
-        let line = if name == "lf.csv" { ":4:" } else { ":5:" };
+        let line = match name {
+            "lf.csv" => ":4:",
+            "crlf.csv" => ":5:",
+            "ragged.csv" => ":3:",
+            _ => ":1:",
+        };
         assert!(
             streamed.contains(&format!("{file}{line}")),
             "{name}: {streamed}"

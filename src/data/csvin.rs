@@ -22,10 +22,19 @@ fn record_start(text: &str, offset: u64) -> u64 {
 /// Decode a file's bytes: UTF-8 (with or without BOM), else GB18030/GBK (Chinese Excel's "CSV"), which
 /// decodes without loss; `true` when it was GBK. Anything else is an error naming the first bad line.
 pub(crate) fn decode(file: &str, bytes: Vec<u8>) -> Result<(String, bool)> {
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Err(Error::InvalidData(vec![Problem {
+            file: file.to_string(),
+            line: 1,
+            column: String::new(),
+            message: "the file is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\""
+                .into(),
+        }]));
+    }
     match String::from_utf8(bytes) {
         Ok(t) => Ok((t, false)),
         Err(e) => {
-            let (text, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
+            let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(e.as_bytes());
             if !bad && !text.contains('\0') {
                 return Ok((text.into_owned(), true));
             }
@@ -112,6 +121,43 @@ pub(crate) fn ignored_columns(file: &str, names: &[&str]) -> Option<String> {
     })
 }
 
+/// The error for rows with the wrong number of fields: `listed` problems (at least the first
+/// [`MAX_LISTED`]) of `total`, whose field counts were `counts`, in a file with `good` other rows. When
+/// most rows are off by the same count, the header is what is wrong, and one message says so.
+pub(crate) fn ragged_error(
+    file: &str,
+    mut listed: Vec<Problem>,
+    total: usize,
+    counts: std::collections::BTreeSet<usize>,
+    good: usize,
+    columns: usize,
+) -> Error {
+    if counts.len() == 1 && total > good {
+        let n = counts.into_iter().next().unwrap_or(0);
+        return Error::InvalidData(vec![Problem {
+            file: file.to_string(),
+            line: 1,
+            column: String::new(),
+            message: format!(
+                "the header has {columns} columns but most rows have {n} fields; a column name is missing or extra in the header, or line 1 is a title above the header (delete it)"
+            ),
+        }]);
+    }
+    listed.truncate(MAX_LISTED);
+    if total > listed.len() {
+        listed.push(Problem {
+            file: file.to_string(),
+            line: listed.last().map_or(1, |p| p.line),
+            column: String::new(),
+            message: format!(
+                "… and {} more rows with the wrong number of fields",
+                total - listed.len()
+            ),
+        });
+    }
+    Error::InvalidData(listed)
+}
+
 /// Rows with the wrong number of fields listed one by one before the rest are summarised.
 const MAX_LISTED: usize = 20;
 
@@ -195,33 +241,19 @@ impl Table {
             rows.push((line, rec));
         }
         if !ragged.is_empty() {
-            // Most rows off by the same count: the header is what is wrong.
-            let counts: std::collections::BTreeSet<&str> = ragged
+            let counts = ragged
                 .iter()
-                .map(|p| p.message.split(' ').next().unwrap_or(""))
+                .filter_map(|p| p.message.split(' ').next()?.parse().ok())
                 .collect();
-            if counts.len() == 1 && ragged.len() > rows.len() {
-                let n = counts.into_iter().next().unwrap_or("");
-                return Err(problem(
-                    1,
-                    "",
-                    format!(
-                        "the header has {} columns but most rows have {n} fields; a column name is missing or extra in the header",
-                        header.len()
-                    ),
-                ));
-            }
-            let more = ragged.len().saturating_sub(MAX_LISTED);
-            ragged.truncate(MAX_LISTED);
-            if more > 0 {
-                ragged.push(Problem {
-                    file: file.to_string(),
-                    line: ragged.last().map_or(1, |p| p.line),
-                    column: String::new(),
-                    message: format!("… and {more} more rows with the wrong number of fields"),
-                });
-            }
-            return Err(Error::InvalidData(ragged));
+            let total = ragged.len();
+            return Err(ragged_error(
+                file,
+                ragged,
+                total,
+                counts,
+                rows.len(),
+                header.len(),
+            ));
         }
         let table = Table {
             file: file.to_string(),

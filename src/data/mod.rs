@@ -258,8 +258,9 @@ pub enum DataSource {
     Bundled,
     /// A directory with the same files.
     Dir(PathBuf),
-    /// Files held in memory, (name, bytes), e.g. uploaded through a notebook or a service; a required
-    /// file that is not given is taken from the bundled data.
+    /// Files held in memory, (name, bytes), e.g. uploaded through a notebook or a service, laid over
+    /// the bundled data: a file that is not given (required or optional) is the bundled one, so one file
+    /// can be checked against the rest.
     Memory(Vec<(String, Vec<u8>)>),
 }
 

@@ -37,7 +37,13 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok((s.to_string(), "UTF-8"));
     }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Err(bad(
+            file,
+            "the file is UTF-16 (Notepad's \"Unicode\"); save it as UTF-8",
+        ));
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
         let valid = std::str::from_utf8(bytes)
             .err()

@@ -203,6 +203,9 @@ impl Pass<'_> {
         }
         let mut problems: Vec<Problem> = Vec::new();
         let mut more_problems = 0usize;
+        let mut ragged: Vec<Problem> = Vec::new();
+        let (mut ragged_total, mut good_rows) = (0usize, 0usize);
+        let mut ragged_counts = std::collections::BTreeSet::new();
         // Ids already closed, as 64-bit hashes (a collision only sends the file to the whole read).
         let mut seen: HashSet<u64> = HashSet::new();
         let mut current: Option<Open> = None;
@@ -265,9 +268,15 @@ impl Pass<'_> {
                 }
             };
             if let Some(m) = csvin::field_count(&record, header.len()) {
-                report(self.problem(line, "", m));
+                // Reported on their own, as the whole read does (see `csvin::ragged_error`).
+                ragged_total += 1;
+                ragged_counts.insert(record.len());
+                if ragged.len() < MAX_PROBLEMS {
+                    ragged.push(self.problem(line, "", m));
+                }
                 continue;
             }
+            good_rows += 1;
             let get = |i: usize| record.get(i).unwrap_or("").trim();
             let id = get(ci);
             let year = parse_ds(get(ct))
@@ -293,8 +302,11 @@ impl Pass<'_> {
                 }
                 close(current.take(), &mut pending, &mut failed);
                 current = Some((id.to_string(), Vec::new()));
-                if pending.len() >= BATCH && problems.is_empty() {
-                    batch(&pending)?;
+                if pending.len() >= BATCH {
+                    // Once the file is known to be unusable nothing is fitted: memory stays bounded.
+                    if problems.is_empty() && ragged.is_empty() {
+                        batch(&pending)?;
+                    }
                     pending.clear();
                 }
             }
@@ -303,6 +315,16 @@ impl Pass<'_> {
             }
         }
         close(current.take(), &mut pending, &mut failed);
+        if !ragged.is_empty() {
+            return Err(PassError::Invalid(csvin::ragged_error(
+                self.file,
+                ragged,
+                ragged_total,
+                ragged_counts,
+                good_rows,
+                header.len(),
+            )));
+        }
         if !problems.is_empty() {
             if more_problems > 0 {
                 let last = problems.last().map_or(1, |p| p.line);
@@ -353,18 +375,11 @@ pub fn forecast_file(
     let mut hist = ZHistogram::new(h);
     let mut done = 0u64;
     let first = pass.run(|series| {
-        let parts: Vec<ZHistogram> = series
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut part = ZHistogram::new(h);
-                for f in chunk.iter().filter_map(|s| fit_series(s, h).ok()) {
-                    f.add_errors(&mut part);
-                }
-                part
-            })
-            .collect();
-        for p in &parts {
-            hist.merge(p);
+        // Fits in parallel; their few errors each are counted into the one histogram.
+        let fitted: Vec<Option<Fitted>> =
+            series.par_iter().map(|s| fit_series(s, h).ok()).collect();
+        for f in fitted.iter().flatten() {
+            f.add_errors(&mut hist);
         }
         done += series.len() as u64;
         progress(1, done);

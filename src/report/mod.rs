@@ -711,15 +711,19 @@ pub fn write_streaming<T>(
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
         write(&mut w).and_then(|r| w.flush().map(|_| r).map_err(io))
     };
-    crate::outfiles::track(tmp.path(), false);
-    let (value, keep) = result?;
-    if keep {
-        readable_by_all(tmp.as_file())
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-    }
-    Ok(value)
+    let tmp_path = tmp.path().to_path_buf();
+    let done = result.and_then(|(value, keep)| {
+        if keep {
+            readable_by_all(tmp.as_file())
+                .and_then(|_| tmp.as_file().sync_all())
+                .map_err(io)?;
+            tmp.persist(path).map_err(|e| io(e.error))?;
+        }
+        Ok(value)
+    });
+    // Tracked until renamed or removed, so that Ctrl-C in between still cleans up.
+    crate::outfiles::track(&tmp_path, false);
+    done
 }
 
 /// Output files are for sharing: make them readable by everyone, as a plain `create` would with the
