@@ -129,8 +129,8 @@ enum Command {
     /// Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the
     /// combined forecast, plus {model}, {model}-lo-{level}, {model}-hi-{level} per --models entry.
     /// Models: naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets; the combination pools naive,
-    /// rwd, ar1d, ar2d, ridge2d and ets. A file is streamed (any size, bounded memory); `-` means
-    /// stdin / stdout.
+    /// rwd, ar1d, ar2d, ridge2d and ets. A large file is streamed (any size, bounded memory; see
+    /// --stream); `-` means stdin / stdout.
     ///
     /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
     Forecast {
@@ -142,6 +142,10 @@ enum Command {
         /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets).
         #[arg(long, value_delimiter = ',')]
         models: Vec<String>,
+        /// Stream the input file (two passes, one batch of series in memory; same output): `auto` for
+        /// files over 32 MB, `always`, or `never` (read it whole: one pass, faster on small files).
+        #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+        stream: String,
     },
     /// Rolling-origin cross-validation of the generic forecaster (statsforecast's cross_validation frame).
     ///
@@ -561,6 +565,7 @@ fn main() -> ExitCode {
             panel,
             horizon,
             models,
+            stream,
         } => {
             if let Some(bad) = models
                 .iter()
@@ -575,7 +580,13 @@ fn main() -> ExitCode {
             let levels = level_fractions(&panel.levels);
             // A file is streamed (bounded memory, any size); stdin, a GBK file or one whose series
             // are not grouped is read whole.
-            match forecast_streamed(&panel, &cols, horizon as usize, &levels, &models) {
+            let big = std::fs::metadata(&panel.input).is_ok_and(|m| m.len() > STREAM_ABOVE);
+            let streamed = if stream == "always" || (stream == "auto" && big) {
+                forecast_streamed(&panel, &cols, horizon as usize, &levels, &models)
+            } else {
+                Ok(None)
+            };
+            match streamed {
                 Ok(Some(failed)) => return finish_panel(&failed),
                 Ok(None) => {}
                 Err(e) => return fail(e),
@@ -897,6 +908,9 @@ fn read_panel_input(
     }
     Ok((panel.series, panel.failed))
 }
+
+/// Input files larger than this are streamed by `forecast --stream auto` (bytes).
+const STREAM_ABOVE: u64 = 32 << 20;
 
 /// Forecast a panel file by streaming it ([`indicast::generic::stream`]); `Ok(None)` when it must be
 /// read whole instead (stdin, not UTF-8, series not grouped, or an error better explained that way).

@@ -369,6 +369,11 @@ fn streamed_errors_name_the_same_line_as_the_whole_read() {
             "unique_id,ds,y\na,2000,1\na,2001\na,2002,3,x\na,20x3,4\na,2004,5\n",
         ),
         ("header.csv", &header_wrong),
+        // Found by the `panel` fuzz target: a bad row after blank lines.
+        (
+            "blank.csv",
+            "unique_id,ds,y\nA,2001,1\n\n\r\n\nS\nB,2000,3\n",
+        ),
     ] {
         let path = tmp.path().join(name);
         std::fs::write(&path, text).unwrap();
@@ -392,6 +397,7 @@ fn streamed_errors_name_the_same_line_as_the_whole_read() {
             "lf.csv" => ":4:",
             "crlf.csv" => ":5:",
             "ragged.csv" => ":3:",
+            "blank.csv" => ":6:",
             _ => ":1:",
         };
         assert!(

@@ -277,6 +277,30 @@ fn catalogue_of_malformed_inputs() {
             }
             other => panic!("unknown expectation {other}"),
         }
+        if reader == "panel" {
+            // The streaming reader gives the same verdict and messages (or hands over to the whole read).
+            let again = Command::new(bin)
+                .current_dir(tmp.path())
+                .args([
+                    "forecast",
+                    "--input",
+                    file,
+                    "--horizon",
+                    "2",
+                    "--output",
+                    "out2",
+                ])
+                .args(["--stream", "always"])
+                .output()
+                .unwrap();
+            ok &= again.status.code() == code
+                && String::from_utf8_lossy(&again.stderr) == stderr
+                && tmp.path().join("out2").exists() == produced;
+            if produced {
+                ok &= std::fs::read(tmp.path().join("out2")).unwrap()
+                    == std::fs::read(&out_path).unwrap();
+            }
+        }
         eprintln!(
             "{file:<36} {reader:<10} {expect:<12} exit {code:?}: {}",
             stderr.lines().take(2).collect::<Vec<_>>().join(" | ")
@@ -367,6 +391,8 @@ fn a_killed_streaming_forecast_leaves_the_old_output_whole() {
                 "2",
                 "--output",
                 "fc.csv",
+                "--stream",
+                "always",
             ])
             .current_dir(tmp.path())
             .stdout(Stdio::null())

@@ -49,20 +49,22 @@ pub enum Streamed {
     NotStreamable(String),
 }
 
-/// A reader that remembers where its line feeds are, so that a record's byte offset gives its line.
+/// A reader that remembers where its line terminators (`\n` and `\r`) are, so that a record's byte
+/// offset gives its line.
 struct LineCounter<R> {
     inner: R,
     offset: u64,
-    newlines: Rc<RefCell<VecDeque<u64>>>,
+    /// (position, is a line feed) of every `\n` and `\r` not yet passed.
+    ends: Rc<RefCell<VecDeque<(u64, bool)>>>,
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut nl = self.newlines.borrow_mut();
+        let mut ends = self.ends.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' {
-                nl.push_back(self.offset + i as u64);
+            if *b == b'\n' || *b == b'\r' {
+                ends.push_back((self.offset + i as u64, *b == b'\n'));
             }
         }
         self.offset += n as u64;
@@ -70,20 +72,28 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
-/// Lines of records read in order: line feeds before a record's first byte are dropped as they pass.
+/// Lines of records read in order: terminators before a record's first byte are dropped as they pass.
 struct Lines {
-    newlines: Rc<RefCell<VecDeque<u64>>>,
+    ends: Rc<RefCell<VecDeque<(u64, bool)>>>,
     passed: u64,
 }
 
 impl Lines {
-    /// The 1-based line of the record whose first byte is at `offset` (the csv crate may give the
-    /// offset of the line feed ending the previous record: that one counts as passed too).
+    /// The 1-based line of the record the csv crate places at `offset`. Like `csvin`'s whole-file
+    /// reader, the record starts at the first byte from `offset` on that is not a line terminator (the
+    /// crate may place it at the end of the previous record or before blank lines).
     fn line(&mut self, offset: u64) -> u64 {
-        let mut nl = self.newlines.borrow_mut();
-        while nl.front().is_some_and(|&n| n <= offset) {
-            nl.pop_front();
-            self.passed += 1;
+        let mut ends = self.ends.borrow_mut();
+        let mut start = offset;
+        while let Some(&(pos, newline)) = ends.front() {
+            if pos > start {
+                break;
+            }
+            if pos == start {
+                start += 1;
+            }
+            ends.pop_front();
+            self.passed += u64::from(newline);
         }
         self.passed + 1
     }
@@ -144,11 +154,11 @@ impl Pass<'_> {
 
     fn run(&self, mut batch: impl FnMut(&[Series]) -> Result<()>) -> Result<PassInfo, PassError> {
         let f = std::fs::File::open(self.path).map_err(|e| self.io(e))?;
-        let newlines = Rc::new(RefCell::new(VecDeque::new()));
+        let ends = Rc::new(RefCell::new(VecDeque::new()));
         let counter = LineCounter {
             inner: f,
             offset: 0,
-            newlines: Rc::clone(&newlines),
+            ends: Rc::clone(&ends),
         };
         let mut buf = BufReader::with_capacity(1 << 20, counter);
         // Byte-order mark and separator, from the start of the file.
@@ -172,10 +182,7 @@ impl Pass<'_> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(buf);
-        let mut lines = Lines {
-            newlines,
-            passed: 0,
-        };
+        let mut lines = Lines { ends, passed: 0 };
         let not_utf8 = || PassError::NotStreamable("not UTF-8".into());
         let header: Vec<String> = match rdr.headers() {
             Ok(h) => h.iter().map(|x| x.trim().to_string()).collect(),
