@@ -816,7 +816,7 @@ pub fn read_panel(file: &str, bytes: Vec<u8>, cols: &Columns) -> Result<Panel> {
             panel.failed.push((
                 id,
                 format!(
-                    "duplicate {} {} (lines {} and {})",
+                    "duplicate {} {} (lines {} and {}; keep one, or if the dates are monthly or quarterly, sum or average them to years first)",
                     cols.time, w[0].0, w[0].2, w[1].2
                 ),
             ));

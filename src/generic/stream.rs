@@ -229,7 +229,7 @@ impl Pass<'_> {
                     failed.push((
                         id,
                         format!(
-                            "duplicate {time_col} {} (lines {} and {})",
+                            "duplicate {time_col} {} (lines {} and {}; keep one, or if the dates are monthly or quarterly, sum or average them to years first)",
                             w[0].0, w[0].2, w[1].2
                         ),
                     ));
