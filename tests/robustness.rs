@@ -345,18 +345,23 @@ fn ctrl_c_stops_promptly_with_exit_130_and_leaves_no_partial_file() {
     let waited = sent.elapsed();
     assert_eq!(code, Some(130));
     assert!(waited < Duration::from_secs(2), "stopped after {waited:?}");
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .chain(
-            std::fs::read_dir(tmp.path().join("out"))
-                .into_iter()
-                .flatten(),
-        )
+    let leftovers = [
+        hidden_files(tmp.path()),
+        hidden_files(&tmp.path().join("out")),
+    ]
+    .concat();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Names of the dot-files (temporary outputs) in `dir`; none if it does not exist.
+fn hidden_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+        .collect()
 }
 
 /// A streamed forecast killed while it writes (SIGINT, then SIGTERM) exits 130 and leaves the old
@@ -429,12 +434,7 @@ fn a_killed_streaming_forecast_leaves_the_old_output_whole() {
             old,
             "{signal}: the old output is whole"
         );
-        let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.'))
-            .collect();
+        let leftovers = hidden_files(tmp.path());
         assert!(leftovers.is_empty(), "{signal}: {leftovers:?}");
     }
 }

@@ -477,8 +477,8 @@ const Z_BINS_PER_UNIT: usize = 512;
 const Z_MAX: usize = 64;
 
 /// Standardised errors `|z|` per horizon, binned finely (width 1/512) so that calibration quantiles
-/// need memory independent of the number of series, are the same whatever the order in which series
-/// arrive, and can be merged across threads and passes over a file. Quantiles interpolate within a bin
+/// need memory independent of the number of series and are the same whatever the order in which
+/// series arrive. Quantiles interpolate within a bin
 /// (error below 0.001 in |z|, about 0.1% of an interval's width).
 #[derive(Debug, Clone)]
 pub struct ZHistogram {
@@ -500,15 +500,6 @@ impl ZHistogram {
         if let (Some(b), true) = (self.bins.get_mut(k), z.is_finite()) {
             let i = ((z.abs() * Z_BINS_PER_UNIT as f64) as usize).min(b.len() - 1);
             b[i] += 1;
-        }
-    }
-
-    /// Add another histogram's counts.
-    pub fn merge(&mut self, other: &ZHistogram) {
-        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
         }
     }
 
@@ -691,6 +682,29 @@ pub struct Columns {
     pub target: String,
 }
 
+/// One series from its rows (time, value, line) in any order; two rows for one time fail the series.
+fn assemble(
+    id: String,
+    mut obs: Vec<(i64, f64, u64)>,
+    time_col: &str,
+) -> std::result::Result<Series, Failure> {
+    obs.sort_by_key(|o| o.0);
+    if let Some(w) = obs.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err((
+            id,
+            format!(
+                "duplicate {time_col} {} (lines {} and {}; keep one, or if the dates are monthly or quarterly, sum or average them to years first)",
+                w[0].0, w[0].2, w[1].2
+            ),
+        ));
+    }
+    Ok(Series {
+        id,
+        t: obs.iter().map(|o| o.0).collect(),
+        y: obs.iter().map(|o| o.1).collect(),
+    })
+}
+
 /// A panel as read: the series, those that cannot be used (with the reason), and the normalisations
 /// applied while reading (encoding, separators, number formats), for the user.
 #[derive(Debug, Clone, Default)]
@@ -810,23 +824,11 @@ pub fn read_panel(file: &str, bytes: Vec<u8>, cols: &Columns) -> Result<Panel> {
         }]));
     }
     for id in order {
-        let mut obs = map.remove(&id).unwrap_or_default();
-        obs.sort_by_key(|o| o.0);
-        if let Some(w) = obs.windows(2).find(|w| w[0].0 == w[1].0) {
-            panel.failed.push((
-                id,
-                format!(
-                    "duplicate {} {} (lines {} and {}; keep one, or if the dates are monthly or quarterly, sum or average them to years first)",
-                    cols.time, w[0].0, w[0].2, w[1].2
-                ),
-            ));
-            continue;
+        let obs = map.remove(&id).unwrap_or_default();
+        match assemble(id, obs, &cols.time) {
+            Ok(s) => panel.series.push(s),
+            Err(f) => panel.failed.push(f),
         }
-        panel.series.push(Series {
-            id,
-            t: obs.iter().map(|o| o.0).collect(),
-            y: obs.iter().map(|o| o.1).collect(),
-        });
     }
     Ok(panel)
 }

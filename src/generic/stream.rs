@@ -18,7 +18,9 @@ use std::rc::Rc;
 
 use rayon::prelude::*;
 
-use super::{Columns, Failure, Fitted, Series, ZHistogram, fit_series, model_indices, parse_ds};
+use super::{
+    Columns, Failure, Fitted, Series, ZHistogram, assemble, fit_series, model_indices, parse_ds,
+};
 use crate::data::csvin;
 use crate::error::{Error, Problem, Result};
 
@@ -223,22 +225,10 @@ impl Pass<'_> {
         let time_col = &self.cols.time;
         // Close the current series: sort it, check duplicate times, queue it.
         let close = |cur: Option<Open>, pending: &mut Vec<Series>, failed: &mut Vec<Failure>| {
-            if let Some((id, mut obs)) = cur {
-                obs.sort_by_key(|o| o.0);
-                if let Some(w) = obs.windows(2).find(|w| w[0].0 == w[1].0) {
-                    failed.push((
-                        id,
-                        format!(
-                            "duplicate {time_col} {} (lines {} and {}; keep one, or if the dates are monthly or quarterly, sum or average them to years first)",
-                            w[0].0, w[0].2, w[1].2
-                        ),
-                    ));
-                } else {
-                    pending.push(Series {
-                        id,
-                        t: obs.iter().map(|o| o.0).collect(),
-                        y: obs.iter().map(|o| o.1).collect(),
-                    });
+            if let Some((id, obs)) = cur {
+                match assemble(id, obs, time_col) {
+                    Ok(s) => pending.push(s),
+                    Err(f) => failed.push(f),
                 }
             }
         };
