@@ -578,8 +578,8 @@ fn main() -> ExitCode {
             }
             let cols = panel.columns();
             let levels = level_fractions(&panel.levels);
-            // A file is streamed (bounded memory, any size); stdin, a GBK file or one whose series
-            // are not grouped is read whole.
+            // A large file (or any with --stream always) is streamed: bounded memory, same output.
+            // Stdin, a GBK file or one whose series are not grouped is read whole.
             let big = std::fs::metadata(&panel.input).is_ok_and(|m| m.len() > STREAM_ABOVE);
             let streamed = if stream == "always" || (stream == "auto" && big) {
                 forecast_streamed(&panel, &cols, horizon as usize, &levels, &models)
