@@ -183,6 +183,20 @@ pub const QUALIFIERS: &[(&str, Qualifier)] = &[
     ("other", Qualifier::Other),
 ];
 
+/// Chinese words accepted in a `qualifier` column, as work reports write them.
+pub const QUALIFIERS_ZH: &[(&str, Qualifier)] = &[
+    ("左右", Qualifier::About),
+    ("约", Qualifier::About),
+    ("以上", Qualifier::AtLeast),
+    ("不低于", Qualifier::AtLeast),
+    ("不少于", Qualifier::AtLeast),
+    ("至少", Qualifier::AtLeast),
+    ("以内", Qualifier::AtMost),
+    ("以下", Qualifier::AtMost),
+    ("不超过", Qualifier::AtMost),
+    ("不高于", Qualifier::AtMost),
+];
+
 impl Qualifier {
     /// The qualifier of a `qualifier` column word, if it is one.
     pub fn parse(word: &str) -> Option<Qualifier> {
@@ -681,7 +695,32 @@ fn parse_observations(
         }
         let year = row.year("year");
         let value = row.number("value");
-        let unit = row.text("unit");
+        let mut unit = row.text("unit");
+        // A unit written in Chinese (亿元, 万人, %) is unambiguous: read it as its code, and say so.
+        if !UNITS.contains(&unit.as_str()) {
+            let (magnitude, word) = ["万亿", "亿", "万"]
+                .iter()
+                .find_map(|m| unit.strip_prefix(m).map(|w| (*m, w)))
+                .unwrap_or(("", unit.as_str()));
+            // The extractor's table reads any other word as a measure word (a count); here only
+            // the known measure words are.
+            let known = |code: &str| {
+                !code.ends_with("count")
+                    || word == "人次"
+                    || crate::extract::lexicon::COUNT_WORDS
+                        .split('|')
+                        .any(|w| w == word)
+            };
+            if let Some(code) =
+                crate::extract::lexicon::unit_code(magnitude, word).filter(|c| known(c))
+            {
+                row.table.note(
+                    "Chinese unit words read as unit codes (e.g. 亿元 → 100m_CNY)",
+                    row.line,
+                );
+                unit = code.to_string();
+            }
+        }
         if !UNITS.contains(&unit.as_str()) {
             row.problem(
                 "unit",
@@ -812,7 +851,20 @@ fn parse_targets(
         let year = row.year("year");
         let indicator = row.required("indicator");
         let value = row.number("target");
-        let qualifier = row.choice("qualifier", QUALIFIERS);
+        // Chinese qualifier words (以上, 左右, 以内…) are unambiguous: read them, and say so.
+        let qualifier = match QUALIFIERS_ZH
+            .iter()
+            .find(|(w, _)| *w == row.text("qualifier"))
+        {
+            Some((_, q)) => {
+                row.table.note(
+                    "Chinese qualifier words read as qualifiers (e.g. 以上 → at_least)",
+                    row.line,
+                );
+                Some(*q)
+            }
+            None => row.choice("qualifier", QUALIFIERS),
+        };
         let basis = if row.text("basis").is_empty() {
             indicator.as_deref().map(default_basis)
         } else {
