@@ -183,20 +183,6 @@ pub const QUALIFIERS: &[(&str, Qualifier)] = &[
     ("other", Qualifier::Other),
 ];
 
-/// Chinese words accepted in a `qualifier` column, as work reports write them.
-pub const QUALIFIERS_ZH: &[(&str, Qualifier)] = &[
-    ("左右", Qualifier::About),
-    ("约", Qualifier::About),
-    ("以上", Qualifier::AtLeast),
-    ("不低于", Qualifier::AtLeast),
-    ("不少于", Qualifier::AtLeast),
-    ("至少", Qualifier::AtLeast),
-    ("以内", Qualifier::AtMost),
-    ("以下", Qualifier::AtMost),
-    ("不超过", Qualifier::AtMost),
-    ("不高于", Qualifier::AtMost),
-];
-
 impl Qualifier {
     /// The qualifier of a `qualifier` column word, if it is one.
     pub fn parse(word: &str) -> Option<Qualifier> {
@@ -851,11 +837,14 @@ fn parse_targets(
         let year = row.year("year");
         let indicator = row.required("indicator");
         let value = row.number("target");
-        // Chinese qualifier words (以上, 左右, 以内…) are unambiguous: read them, and say so.
-        let qualifier = match QUALIFIERS_ZH
+        // The Chinese qualifier words the extractor reads (以上, 左右, 以内, 不低于…) are
+        // unambiguous in this column too: read them, and say so.
+        let word = row.text("qualifier");
+        let zh = crate::extract::lexicon::QUALIFIER_AFTER
             .iter()
-            .find(|(w, _)| *w == row.text("qualifier"))
-        {
+            .chain(crate::extract::lexicon::QUALIFIER_BEFORE)
+            .find(|(w, _)| *w == word);
+        let qualifier = match zh {
             Some((_, q)) => {
                 row.table.note(
                     "Chinese qualifier words read as qualifiers (e.g. 以上 → at_least)",

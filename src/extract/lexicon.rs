@@ -243,6 +243,14 @@ pub const CHANGE_VERBS: &[(&str, bool)] = &[
     ("下调", true),
 ];
 
+/// Words right after a number (5.5%左右) and the qualifier they give.
+pub const QUALIFIER_AFTER: &[(&str, Qualifier)] = &[
+    ("左右", Qualifier::About),
+    ("以上", Qualifier::AtLeast),
+    ("以内", Qualifier::AtMost),
+    ("以下", Qualifier::AtMost),
+];
+
 /// Words before a number and the qualifier they give, negated forms first (不少于 is not 少于).
 pub const QUALIFIER_BEFORE: &[(&str, Qualifier)] = &[
     ("不低于", Qualifier::AtLeast),

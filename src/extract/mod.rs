@@ -34,8 +34,8 @@ use regex::Regex;
 use crate::data::{Basis, Qualifier, Region, Target};
 use crate::error::{Error, Result};
 use lexicon::{
-    ALWAYS_GROWTH, ALWAYS_LEVEL, CHANGE_VERBS, COUNT_WORDS, NAMES, QUALIFIER_BEFORE,
-    chinese_number, unit_code,
+    ALWAYS_GROWTH, ALWAYS_LEVEL, CHANGE_VERBS, COUNT_WORDS, NAMES, QUALIFIER_AFTER,
+    QUALIFIER_BEFORE, chinese_number, unit_code,
 };
 
 /// Where a sentence stands in the report.
@@ -576,15 +576,9 @@ fn qualifier_and_end(doc: &Doc, f: &Found, clause_start: usize) -> (Qualifier, u
     let after = doc.slice(f.span.1, f.span.1 + 3);
     let before = doc.slice(clause_start.max(f.num_start.saturating_sub(4)), f.num_start);
     let (mut q, mut end) = (Qualifier::Other, f.span.1);
-    if after.starts_with("左右") {
-        q = Qualifier::About;
-        end += 2;
-    } else if after.starts_with("以上") {
-        q = Qualifier::AtLeast;
-        end += 2;
-    } else if after.starts_with("以内") || after.starts_with("以下") {
-        q = Qualifier::AtMost;
-        end += 2;
+    if let Some((w, aq)) = QUALIFIER_AFTER.iter().find(|(w, _)| after.starts_with(w)) {
+        q = *aq;
+        end += w.chars().count();
     } else if let Some((_, bq)) = QUALIFIER_BEFORE.iter().find(|(w, _)| before.ends_with(w)) {
         q = *bq;
     }
