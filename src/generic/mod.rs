@@ -16,7 +16,8 @@
 //! | `ets` | damped-trend smoothing ETS(A,Ad,N): l + (φ+…+φʰ)·b, (α, β, φ) by in-sample SSE on a grid | σ √(1 + Σⱼ<ₕ(α + βφⱼ)²) |
 //!
 //! **Transform rule.** A series whose values are all positive is modelled in logs (growth is
-//! multiplicative); any zero or negative value keeps it in levels. Forecasts are back-transformed
+//! multiplicative) unless its log-changes are wild ([`MAX_LOG_VOLATILITY`]); any zero or negative
+//! value keeps it in levels. Forecasts are back-transformed
 //! (the log-scale mean becomes the median, intervals map through `exp`).
 //!
 //! **Combination.** The models of [`COMBINED`] (naive, rwd, ar1d, ar2d, ridge2d, ets; the others are
@@ -26,7 +27,12 @@
 //!
 //! **Calibration.** The standardised in-sample errors of the combination `(actual − mean)/sd`, pooled
 //! over all series, give per horizon the empirical quantiles of `|z|`; an interval at level L is
-//! `mean ± Q_h(L)·sd`. Normal quantiles are used where fewer than `MIN_POOLED` errors exist.
+//! `mean ± Q_h(L)·sd`. Normal quantiles are used where fewer than `MIN_POOLED` errors exist. The
+//! errors come from the last `ORIGINS + h − 1` origins, so that every horizon up to `h` has `ORIGINS`
+//! errors per long-enough series (the weights use only the last `ORIGINS`). Before, horizon 6 had one
+//! error per series and its 80% intervals covered 69% in cross-validation on M1's training part; with
+//! the longer window 73%, and overall coverage moved closer to nominal on both bench sets
+//! (M1 76.3/94.2% → 76.9/94.4%, macro 83.3/93.9% → 77.2/95.0%).
 
 use std::collections::BTreeMap;
 
@@ -70,7 +76,7 @@ const ETS_PHIS: &[f64] = &[0.8, 0.9, 0.98, 1.0];
 /// measured there and not taken: 4 or 10 in-sample origins instead of 6 — 4 is more accurate, 0.686,
 /// but its 80% intervals over-cover by 9 points on macro —, and shrinking 25% or 75% to equal weights.)
 pub const COMBINED: &[&str] = &["naive", "rwd", "ar1d", "ar2d", "ridge2d", "ets"];
-/// In-sample origins used for weights and calibration.
+/// In-sample origins used for the combination weights (calibration uses `ORIGINS + h − 1`).
 pub const ORIGINS: usize = 6;
 /// Share of the combination weights spread equally over the models (the rest by inverse in-sample MSE).
 pub const SHRINK_TO_EQUAL: f64 = 0.5;
@@ -384,7 +390,8 @@ fn fit_scale(s: &Series, h: usize, log: bool) -> std::result::Result<Fitted, Str
     let mut sq = vec![(0.0, 0usize); MODELS.len()];
     let mut origin_paths: Vec<(usize, Vec<Option<Path>>)> = Vec::new();
     let first = n.saturating_sub(ORIGINS).max(3);
-    for o in first..n {
+    let first_cal = n.saturating_sub(ORIGINS + h - 1).max(3);
+    for o in first_cal..n {
         let steps = (n - o).min(h);
         // Only the models of the combination need in-sample scores.
         let ps: Vec<Option<Path>> = MODELS
@@ -397,7 +404,7 @@ fn fit_scale(s: &Series, h: usize, log: bool) -> std::result::Result<Fitted, Str
             })
             .collect();
         for (i, p) in ps.iter().enumerate() {
-            if let Some(p) = p {
+            if let (Some(p), true) = (p, o >= first) {
                 for (k, (m, _)) in p.iter().enumerate() {
                     sq[i].0 += (z[o + k] - m).powi(2);
                     sq[i].1 += 1;
