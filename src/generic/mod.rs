@@ -66,9 +66,9 @@ pub const MODELS: &[&str] = &[
 /// Grid of the level smoothing α of `ets`.
 const ETS_ALPHAS: &[f64] = &[0.1, 0.3, 0.5, 0.7, 0.9, 1.0];
 /// Grid of the trend smoothing of `ets` as a share of α (β = share·α).
-const ETS_BETA_SHARES: &[f64] = &[0.0, 0.1, 0.3, 0.6];
+const ETS_BETA_SHARES: [f64; 4] = [0.0, 0.1, 0.3, 0.6];
 /// Grid of the damping φ of `ets`.
-const ETS_PHIS: &[f64] = &[0.8, 0.9, 0.98, 1.0];
+const ETS_PHIS: [f64; 4] = [0.8, 0.9, 0.98, 1.0];
 /// The models of the combined forecast (the others are available as `--models` columns). Chosen on
 /// rolling-origin cross-validation of the *training* parts of the M1 and US-macro bench sets only
 /// (3 windows 2 years apart, h = 6; mean of the two sets' OWA of the combination): all nine models
@@ -210,22 +210,27 @@ fn model_path(name: &str, t: &[i64], z: &[f64], h: usize) -> Option<Path> {
             let b0 = mean(&d[..d.len().min(3)]);
             let mut best: Option<(f64, f64, f64, f64, f64)> = None;
             let mut best_sse = f64::INFINITY;
+            // All (β share, φ) pairs of one α run side by side: independent recursions the CPU
+            // overlaps (10,000 series: 1.5 s → 1.06 s for the whole CLI run, same output bytes).
+            const LANES: usize = ETS_BETA_SHARES.len() * ETS_PHIS.len();
+            let phis: [f64; LANES] = std::array::from_fn(|j| ETS_PHIS[j % ETS_PHIS.len()]);
             for &alpha in ETS_ALPHAS {
-                for &share in ETS_BETA_SHARES {
-                    for &phi in ETS_PHIS {
-                        let beta = alpha * share;
-                        let (mut l, mut b, mut sse) = (z[0], b0, 0.0);
-                        for &y in &z[1..] {
-                            let f = l + phi * b;
-                            let e = y - f;
-                            sse += e * e;
-                            l = f + alpha * e;
-                            b = phi * b + beta * e;
-                        }
-                        if sse < best_sse {
-                            best_sse = sse;
-                            best = Some((alpha, beta, phi, l, b));
-                        }
+                let betas: [f64; LANES] =
+                    std::array::from_fn(|j| alpha * ETS_BETA_SHARES[j / ETS_PHIS.len()]);
+                let (mut l, mut b, mut sse) = ([z[0]; LANES], [b0; LANES], [0.0; LANES]);
+                for &y in &z[1..] {
+                    for j in 0..LANES {
+                        let f = l[j] + phis[j] * b[j];
+                        let e = y - f;
+                        sse[j] += e * e;
+                        l[j] = f + alpha * e;
+                        b[j] = phis[j] * b[j] + betas[j] * e;
+                    }
+                }
+                for j in 0..LANES {
+                    if sse[j] < best_sse {
+                        best_sse = sse[j];
+                        best = Some((alpha, betas[j], phis[j], l[j], b[j]));
                     }
                 }
             }
