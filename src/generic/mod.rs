@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 
 pub mod stream;
 
-use ndarray::Array1;
+use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -153,15 +153,14 @@ fn model_path(name: &str, t: &[i64], z: &[f64], h: usize) -> Option<Path> {
                 return None;
             }
             let (c, a1, a2, s) = if name == "ar2d" {
-                let rows: Vec<Vec<f64>> = (2..d.len())
-                    .map(|i| vec![1.0, d[i - 1], d[i - 2]])
-                    .collect();
-                let fit = ols::fit_ols(&ols::design(&rows), &Array1::from(d[2..].to_vec())).ok()?;
+                let x = Array2::from_shape_fn((d.len() - 2, 3), |(i, j)| {
+                    if j == 0 { 1.0 } else { d[i + 2 - j] }
+                });
+                let fit = ols::fit_ols(&x, &Array1::from(d[2..].to_vec())).ok()?;
                 (fit.beta[0], fit.beta[1], fit.beta[2], fit.sigma2.sqrt())
             } else {
                 // Ridge (linfa-elasticnet) shrinks the lag coefficients toward a plain drift.
-                let rows: Vec<Vec<f64>> = (2..d.len()).map(|i| vec![d[i - 1], d[i - 2]]).collect();
-                let x = ols::design(&rows);
+                let x = Array2::from_shape_fn((d.len() - 2, 2), |(i, j)| d[i + 1 - j]);
                 let y = Array1::from(d[2..].to_vec());
                 let fit = crate::models::ridge::fit_ridge(&x, &y, RIDGE_PENALTY).ok()?;
                 let b = fit.coefficients();
@@ -307,8 +306,9 @@ fn model_path(name: &str, t: &[i64], z: &[f64], h: usize) -> Option<Path> {
             if d.len() < 6 {
                 return None;
             }
-            let rows: Vec<Vec<f64>> = d[..d.len() - 1].iter().map(|&x| vec![1.0, x]).collect();
-            let fit = ols::fit_ols(&ols::design(&rows), &Array1::from(d[1..].to_vec())).ok()?;
+            let x =
+                Array2::from_shape_fn((d.len() - 1, 2), |(i, j)| if j == 0 { 1.0 } else { d[i] });
+            let fit = ols::fit_ols(&x, &Array1::from(d[1..].to_vec())).ok()?;
             let (c, a) = (fit.beta[0], fit.beta[1].clamp(-0.95, 0.95));
             let s = fit.sigma2.sqrt().max(floor);
             let mut level = last;

@@ -4,7 +4,7 @@
 
 use linfa::prelude::*;
 use linfa_linear::LinearRegression;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2};
 
 use crate::error::{Error, Result};
 use crate::forecast::{Dist, sum_of_errors};
@@ -160,11 +160,9 @@ impl OlsFit {
 /// Stack rows into a design matrix.
 pub fn design(rows: &[Vec<f64>]) -> Array2<f64> {
     let p = rows.first().map_or(0, Vec::len);
-    let mut x = Array2::<f64>::zeros((rows.len(), p));
-    for (mut dst, src) in x.axis_iter_mut(Axis(0)).zip(rows) {
-        dst.assign(&Array1::from(src.clone()));
-    }
-    x
+    Array2::from_shape_fn((rows.len(), p), |(i, j)| {
+        rows[i].get(j).copied().unwrap_or(0.0)
+    })
 }
 
 #[cfg(test)]
