@@ -427,3 +427,72 @@ fn ets_extrapolates_constant_growth_exactly() {
         );
     }
 }
+
+/// Out-of-sample coverage of the combined intervals on a synthetic panel with known processes: log
+/// random walks with drift, AR(1) growth, trend-stationary levels; half with Gaussian shocks and half
+/// with Student-t(4) shocks (heavy tails, where normal intervals are too narrow at 95% and too wide at
+/// 80%). Each series is forecast from its first 30 years and scored on the next 6.
+/// Measured: 78.2% / 94.2% (seeds 1–3: 81.0/95.1, 78.6/94.7, 81.5/95.6); with the calibration switched
+/// off (normal quantiles of the combination's spread) 84.3% / 94.9%, which fails the 80% band.
+#[test]
+fn combined_intervals_cover_at_their_nominal_rate_on_synthetic_data() {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Normal, StudentT};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let gauss = Normal::new(0.0, 1.0).unwrap();
+    let student = StudentT::new(4.0).unwrap();
+    let (n, h) = (30, 6);
+    let mut train = Vec::new();
+    let mut held = Vec::new();
+    for i in 0..600 {
+        let mut shock = |sd: f64| {
+            // t(4) has variance 2: rescale to unit variance.
+            let e = if i % 2 == 0 {
+                gauss.sample(&mut rng)
+            } else {
+                student.sample(&mut rng) / 2f64.sqrt()
+            };
+            sd * e
+        };
+        let y: Vec<f64> = match i % 3 {
+            0 => {
+                let mut l = 4.0f64;
+                (0..n + h)
+                    .map(|_| {
+                        l += 0.04 + shock(0.05);
+                        l.exp()
+                    })
+                    .collect()
+            }
+            1 => {
+                let (mut l, mut g) = (5.0f64, 0.05);
+                (0..n + h)
+                    .map(|_| {
+                        g = 0.03 + 0.6 * (g - 0.03) + shock(0.02);
+                        l += g;
+                        l.exp()
+                    })
+                    .collect()
+            }
+            _ => (0..n + h)
+                .map(|t| -20.0 + 1.5 * t as f64 + shock(3.0))
+                .collect(),
+        };
+        held.push(y[n..].to_vec());
+        train.push(series(&format!("s{i}"), 1990, y[..n].to_vec()));
+    }
+    let out = forecast(&train, h, &[0.8, 0.95], &[]);
+    assert!(out.failed.is_empty());
+    let (mut in80, mut in95) = (0usize, 0usize);
+    for (r, k) in out.rows.iter().zip((0..h).cycle()) {
+        let i: usize = r.id[1..].parse().unwrap();
+        let y = held[i][k];
+        in80 += usize::from(r.intervals[0].0 <= y && y <= r.intervals[0].1);
+        in95 += usize::from(r.intervals[1].0 <= y && y <= r.intervals[1].1);
+    }
+    let total = out.rows.len() as f64;
+    let (c80, c95) = (in80 as f64 / total, in95 as f64 / total);
+    eprintln!("synthetic panel coverage: 80% -> {c80:.3}, 95% -> {c95:.3}");
+    assert!((0.76..=0.84).contains(&c80), "80% coverage {c80}");
+    assert!((0.93..=0.97).contains(&c95), "95% coverage {c95}");
+}
