@@ -256,6 +256,63 @@ fn chart_command_restyles_from_result_csvs() {
     let (w, h, rgb) = decode(&tmp.path().join("s.png"));
     assert_eq!((w, h), (800, 500));
     assert!(non_background_share(&rgb) > 0.03);
+    // A pipe (as `/dev/null`) is written into, not replaced; a symbolic link is kept and its target
+    // written.
+    #[cfg(unix)]
+    {
+        use std::io::Read;
+        use std::os::unix::fs::FileTypeExt;
+        let fifo = tmp.path().join("chart.fifo");
+        assert!(
+            Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut b = Vec::new();
+                std::fs::File::open(fifo)
+                    .unwrap()
+                    .read_to_end(&mut b)
+                    .unwrap();
+                b
+            })
+        };
+        ok(&[
+            "chart",
+            "scorecard",
+            "--from",
+            "out",
+            "--output",
+            "chart.fifo",
+        ]);
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        assert!(reader.join().unwrap().starts_with(b"\x89PNG"));
+        std::os::unix::fs::symlink("s.png", tmp.path().join("link.png")).unwrap();
+        ok(&[
+            "chart",
+            "scorecard",
+            "--from",
+            "out",
+            "--output",
+            "link.png",
+        ]);
+        let link = std::fs::symlink_metadata(tmp.path().join("link.png")).unwrap();
+        assert!(link.file_type().is_symlink());
+        assert_ne!(
+            decode(&tmp.path().join("s.png")).0,
+            800,
+            "the link's target was redrawn"
+        );
+    }
     ok(&[
         "chart",
         "fan",

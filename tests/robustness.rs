@@ -465,6 +465,144 @@ fn an_output_never_overwrites_its_input() {
     );
 }
 
+/// `--output` naming a device or a pipe (`/dev/null`, a FIFO) writes into it: the atomic
+/// temporary-file-and-rename would replace the device by a regular file (it once turned `/dev/null` into
+/// a file, which broke every later build on the machine). A FIFO stands in for `/dev/null` here, so that
+/// a regression cannot damage the machine running the tests.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
+    std::fs::write(tmp.path().join("p.csv"), text).unwrap();
+    let fifo = tmp.path().join("out.fifo");
+    for stream in ["never", "always"] {
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                std::fs::File::open(fifo)
+                    .unwrap()
+                    .read_to_string(&mut s)
+                    .unwrap();
+                s
+            })
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+            .args([
+                "forecast",
+                "--input",
+                "p.csv",
+                "--horizon",
+                "2",
+                "--stream",
+                stream,
+            ])
+            .arg("--output")
+            .arg(&fifo)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Checked before joining: a replaced pipe would leave the reader waiting for a writer.
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(
+            kind.is_fifo(),
+            "{stream}: the pipe was replaced by {kind:?}"
+        );
+        let got = reader.join().unwrap();
+        assert!(
+            got.starts_with("unique_id,ds,mean,lo-80"),
+            "{stream}: {got}"
+        );
+        assert_eq!(got.lines().count(), 3, "{stream}: {got}");
+        assert!(hidden_files(tmp.path()).is_empty());
+        std::fs::remove_file(&fifo).unwrap();
+    }
+}
+
+/// An output path that is a symbolic link keeps the link; its target gets the new content.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symlink_keeps_the_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
+    std::fs::write(tmp.path().join("p.csv"), text).unwrap();
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::write(shared.join("fc.csv"), "old").unwrap();
+    std::os::unix::fs::symlink("shared/fc.csv", tmp.path().join("fc.csv")).unwrap();
+    for stream in ["never", "always"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+            .args([
+                "forecast",
+                "--input",
+                "p.csv",
+                "--horizon",
+                "2",
+                "--output",
+                "fc.csv",
+            ])
+            .args(["--stream", stream])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let link = std::fs::symlink_metadata(tmp.path().join("fc.csv")).unwrap();
+        assert!(
+            link.file_type().is_symlink(),
+            "{stream}: the link was replaced"
+        );
+        let got = std::fs::read_to_string(shared.join("fc.csv")).unwrap();
+        assert_eq!(got.lines().count(), 3, "{stream}: {got}");
+        assert!(hidden_files(tmp.path()).is_empty() && hidden_files(&shared).is_empty());
+        std::fs::write(shared.join("fc.csv"), "old").unwrap();
+    }
+    // A dangling link: its target is created.
+    std::os::unix::fs::symlink("shared/new.csv", tmp.path().join("new.csv")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args([
+            "forecast",
+            "--input",
+            "p.csv",
+            "--horizon",
+            "2",
+            "--output",
+            "new.csv",
+        ])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        std::fs::symlink_metadata(tmp.path().join("new.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(shared.join("new.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        3
+    );
+}
+
 mod properties {
     use indicast::data::{Basis, Direction, Qualifier, Target};
     use indicast::forecast::Dist;

@@ -162,9 +162,15 @@ type Draw<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBacke
 macro_rules! render {
     ($path:expr, $style:expr, $draw:ident, $($arg:expr),*) => {{
         init_fonts()?;
-        let path: &Path = $path;
+        let path: &Path = &crate::report::resolve($path);
         let style: &Style = $style;
-        let tmp = temp_path(path);
+        // A device or pipe (`--output /dev/null`) is rendered aside and copied into, never replaced.
+        let special = crate::report::is_special(path);
+        let tmp = if special {
+            std::env::temp_dir().join(temp_path(path, style.format).file_name().expect("temp_path has a name"))
+        } else {
+            temp_path(path, style.format)
+        };
         crate::outfiles::track(&tmp, true);
         let result: std::result::Result<(), String> = match style.format {
             Format::Png => {
@@ -176,7 +182,19 @@ macro_rules! render {
                 $draw(&root, style, $($arg),*).and_then(|_| root.present()).map_err(|e| e.to_string())
             }
         };
-        let renamed = result.and_then(|_| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+        let renamed = result.and_then(|_| {
+            if special {
+                std::fs::File::open(&tmp)
+                    .and_then(|mut from| {
+                        let mut to = std::fs::OpenOptions::new().write(true).open(path)?;
+                        std::io::copy(&mut from, &mut to)
+                    })
+                    .and_then(|_| std::fs::remove_file(&tmp))
+            } else {
+                std::fs::rename(&tmp, path)
+            }
+            .map_err(|e| e.to_string())
+        });
         crate::outfiles::track(&tmp, false);
         match renamed {
             Ok(()) => Ok(()),
@@ -188,14 +206,17 @@ macro_rules! render {
     }};
 }
 
-fn temp_path(path: &Path) -> PathBuf {
+/// The temporary file a chart is drawn into next to `path`; its extension is the format's, since the
+/// backend picks the image encoder by extension (`--output chart.dat` or a pipe still get a PNG).
+fn temp_path(path: &Path, format: Format) -> PathBuf {
     let name = path
         .file_name()
         .map_or_else(|| "chart".into(), |n| n.to_string_lossy().into_owned());
-    let ext = path
-        .extension()
-        .map_or_else(|| "png".into(), |e| e.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id()))
+    path.with_file_name(format!(
+        ".{name}.{}.tmp.{}",
+        std::process::id(),
+        format.ext()
+    ))
 }
 
 const BAND: RGBColor = RGBColor(200, 30, 45);

@@ -590,9 +590,36 @@ pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome
     s
 }
 
-/// Write files atomically into `dir`: each goes to a temporary file in `dir` first; only when all are
-/// written are they renamed into place. Existing files are set aside first and put back if any rename
-/// fails, so on error the directory holds exactly the files it held before.
+/// Where output for `path` really goes: the target of a symbolic link, so that the link survives and
+/// its target gets the new content; otherwise `path` itself.
+pub(crate) fn resolve(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)
+            // A dangling link: its target does not exist yet and is created.
+            .or_else(|_| std::fs::read_link(path).map(|t| parent_dir(path).join(t)))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// A device, pipe or socket (`/dev/null`, `/dev/stdout`, a FIFO). It is written in place: renaming a
+/// temporary file over it would replace the device by a regular file.
+pub(crate) fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The directory of `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Write files atomically into `dir`: each goes to a temporary file next to its destination first;
+/// only when all are written are they renamed into place. Existing files are set aside first and put
+/// back if any rename fails, so on error the directory holds exactly the files it held before. A
+/// destination that is a symbolic link is followed (its target is replaced, the link kept); one that is
+/// a device or pipe (`/dev/null`) is written in place, after the regular files are in place.
 pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Config(format!(
@@ -615,11 +642,16 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut temps = Vec::new();
+    let mut specials = Vec::new();
     for (name, bytes) in files {
-        let path = dir.join(name);
+        let path = resolve(&dir.join(name));
+        if is_special(&path) {
+            specials.push((path, bytes));
+            continue;
+        }
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
-            .tempfile_in(dir)
+            .tempfile_in(parent_dir(&path))
             .map_err(io(&path))?;
         crate::outfiles::track(tmp.path(), true);
         tmp.write_all(bytes)
@@ -628,13 +660,17 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
             .map_err(io(&path))?;
         temps.push((tmp, path));
     }
+    let tracked: Vec<PathBuf> = temps.iter().map(|(t, _)| t.path().to_path_buf()).collect();
     // Set existing outputs aside, then move the new ones in; undo everything on the first failure.
-    let mut backups: Vec<(tempfile::TempPath, std::path::PathBuf)> = Vec::new();
-    let mut placed: Vec<std::path::PathBuf> = Vec::new();
+    let mut backups: Vec<(tempfile::TempPath, PathBuf)> = Vec::new();
+    let mut placed: Vec<PathBuf> = Vec::new();
     let mut failure = None;
     for (tmp, path) in temps {
         if path.exists() {
-            let backup = match tempfile::Builder::new().prefix(".old.").tempfile_in(dir) {
+            let backup = match tempfile::Builder::new()
+                .prefix(".old.")
+                .tempfile_in(parent_dir(&path))
+            {
                 Ok(b) => b.into_temp_path(),
                 Err(e) => {
                     failure = Some(Error::Io { path, source: e });
@@ -656,7 +692,21 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         }
         placed.push(path);
     }
-    crate::outfiles::forget_dir(dir);
+    for t in &tracked {
+        crate::outfiles::track(t, false);
+    }
+    if failure.is_none() {
+        for (path, bytes) in specials {
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(bytes));
+            if let Err(e) = written {
+                failure = Some(Error::Io { path, source: e });
+                break;
+            }
+        }
+    }
     match failure {
         None => Ok(()),
         Some(err) => {
@@ -673,15 +723,14 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 
 /// Write one file of any size atomically: `write` streams into a temporary file next to `path`, which
 /// replaces `path` only if `write` succeeds and asks for it (`true`); otherwise it is removed and `path`
-/// is untouched. An interrupted run (Ctrl-C) removes the temporary file too.
+/// is untouched. An interrupted run (Ctrl-C) removes the temporary file too. As in [`write_atomic`], a
+/// symbolic link is followed and a device or pipe is written in place.
 pub fn write_streaming<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(T, bool)>,
 ) -> Result<T> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let path = &resolve(path);
+    let dir = parent_dir(path);
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Config(format!(
             "{} exists and is not a directory; choose another output path",
@@ -698,6 +747,16 @@ pub fn write_streaming<T>(
         path: path.to_path_buf(),
         source,
     };
+    if is_special(path) {
+        let device = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, device);
+        return write(&mut w)
+            .and_then(|r| w.flush().map(|_| r).map_err(io))
+            .map(|(value, _)| value);
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = path
         .file_name()
