@@ -281,14 +281,9 @@ fn chart_command_restyles_from_result_csvs() {
                 b
             })
         };
-        ok(&[
-            "chart",
-            "scorecard",
-            "--from",
-            "out",
-            "--output",
-            "chart.fifo",
-        ]);
+        let scorecard_to =
+            |output: &str| ok(&["chart", "scorecard", "--from", "out", "--output", output]);
+        scorecard_to("chart.fifo");
         assert!(
             std::fs::symlink_metadata(&fifo)
                 .unwrap()
@@ -297,14 +292,7 @@ fn chart_command_restyles_from_result_csvs() {
         );
         assert!(reader.join().unwrap().starts_with(b"\x89PNG"));
         std::os::unix::fs::symlink("s.png", tmp.path().join("link.png")).unwrap();
-        ok(&[
-            "chart",
-            "scorecard",
-            "--from",
-            "out",
-            "--output",
-            "link.png",
-        ]);
+        scorecard_to("link.png");
         let link = std::fs::symlink_metadata(tmp.path().join("link.png")).unwrap();
         assert!(link.file_type().is_symlink());
         assert_ne!(

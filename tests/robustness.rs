@@ -439,30 +439,35 @@ fn a_killed_streaming_forecast_leaves_the_old_output_whole() {
     }
 }
 
+/// One series of five years, for the output-path tests.
+const SMALL_PANEL: &str = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
+
+/// `indicast forecast --input p.csv --horizon 2 --output OUTPUT EXTRA…` run in `dir`.
+fn forecast_to(dir: &Path, output: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args(["forecast", "--input", "p.csv", "--horizon", "2", "--output"])
+        .arg(output)
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// Exit 0, or fail showing stderr.
+fn assert_ok(out: &std::process::Output) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
 #[test]
 fn an_output_never_overwrites_its_input() {
     let tmp = tempfile::tempdir().unwrap();
-    let text = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
-    std::fs::write(tmp.path().join("p.csv"), text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .args([
-            "forecast",
-            "--input",
-            "p.csv",
-            "--horizon",
-            "2",
-            "--output",
-            "./p.csv",
-        ])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
+    std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
+    let out = forecast_to(tmp.path(), Path::new("./p.csv"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite"));
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("p.csv")).unwrap(),
-        text
-    );
+    let kept = std::fs::read_to_string(tmp.path().join("p.csv")).unwrap();
+    assert_eq!(kept, SMALL_PANEL);
 }
 
 /// `--output` naming a device or a pipe (`/dev/null`, a FIFO) writes into it: the atomic
@@ -475,8 +480,7 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
     use std::io::Read;
     use std::os::unix::fs::FileTypeExt;
     let tmp = tempfile::tempdir().unwrap();
-    let text = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
-    std::fs::write(tmp.path().join("p.csv"), text).unwrap();
+    std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
     let fifo = tmp.path().join("out.fifo");
     for stream in ["never", "always"] {
         let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
@@ -485,34 +489,12 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
             let fifo = fifo.clone();
             std::thread::spawn(move || {
                 let mut s = String::new();
-                std::fs::File::open(fifo)
-                    .unwrap()
-                    .read_to_string(&mut s)
-                    .unwrap();
+                let mut f = std::fs::File::open(fifo).unwrap();
+                f.read_to_string(&mut s).unwrap();
                 s
             })
         };
-        let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
-            .args([
-                "forecast",
-                "--input",
-                "p.csv",
-                "--horizon",
-                "2",
-                "--stream",
-                stream,
-            ])
-            .arg("--output")
-            .arg(&fifo)
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&forecast_to(tmp.path(), &fifo, &["--stream", stream]));
         // Checked before joining: a replaced pipe would leave the reader waiting for a writer.
         let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(
@@ -530,77 +512,37 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
     }
 }
 
-/// An output path that is a symbolic link keeps the link; its target gets the new content.
+/// An output path that is a symbolic link keeps the link; its target gets the new content (and is
+/// created when the link dangles).
 #[cfg(unix)]
 #[test]
 fn an_output_that_is_a_symlink_keeps_the_link() {
     let tmp = tempfile::tempdir().unwrap();
-    let text = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
-    std::fs::write(tmp.path().join("p.csv"), text).unwrap();
+    std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
     let shared = tmp.path().join("shared");
     std::fs::create_dir(&shared).unwrap();
     std::fs::write(shared.join("fc.csv"), "old").unwrap();
     std::os::unix::fs::symlink("shared/fc.csv", tmp.path().join("fc.csv")).unwrap();
-    for stream in ["never", "always"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
-            .args([
-                "forecast",
-                "--input",
-                "p.csv",
-                "--horizon",
-                "2",
-                "--output",
-                "fc.csv",
-            ])
-            .args(["--stream", stream])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let link = std::fs::symlink_metadata(tmp.path().join("fc.csv")).unwrap();
-        assert!(
-            link.file_type().is_symlink(),
-            "{stream}: the link was replaced"
-        );
-        let got = std::fs::read_to_string(shared.join("fc.csv")).unwrap();
-        assert_eq!(got.lines().count(), 3, "{stream}: {got}");
+    std::os::unix::fs::symlink("shared/new.csv", tmp.path().join("new.csv")).unwrap();
+    for (link, stream) in [
+        ("fc.csv", "never"),
+        ("fc.csv", "always"),
+        ("new.csv", "never"),
+    ] {
+        assert_ok(&forecast_to(
+            tmp.path(),
+            Path::new(link),
+            &["--stream", stream],
+        ));
+        let kind = std::fs::symlink_metadata(tmp.path().join(link))
+            .unwrap()
+            .file_type();
+        assert!(kind.is_symlink(), "{link} {stream}: the link was replaced");
+        let got = std::fs::read_to_string(shared.join(link)).unwrap();
+        assert_eq!(got.lines().count(), 3, "{link} {stream}: {got}");
         assert!(hidden_files(tmp.path()).is_empty() && hidden_files(&shared).is_empty());
         std::fs::write(shared.join("fc.csv"), "old").unwrap();
     }
-    // A dangling link: its target is created.
-    std::os::unix::fs::symlink("shared/new.csv", tmp.path().join("new.csv")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .args([
-            "forecast",
-            "--input",
-            "p.csv",
-            "--horizon",
-            "2",
-            "--output",
-            "new.csv",
-        ])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        std::fs::symlink_metadata(tmp.path().join("new.csv"))
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
-    assert_eq!(
-        std::fs::read_to_string(shared.join("new.csv"))
-            .unwrap()
-            .lines()
-            .count(),
-        3
-    );
 }
 
 mod properties {
