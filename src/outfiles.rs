@@ -17,13 +17,6 @@ pub fn track(path: &Path, on: bool) {
     }
 }
 
-/// Stop tracking every temporary file of a directory (they have been renamed or removed).
-pub fn forget_dir(dir: &Path) {
-    if let Ok(mut v) = IN_FLIGHT.lock() {
-        v.retain(|p| p.parent() != Some(dir));
-    }
-}
-
 /// Remove every temporary output file still being written.
 pub fn remove_in_flight() {
     if let Ok(mut v) = IN_FLIGHT.lock() {
