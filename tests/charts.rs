@@ -270,17 +270,14 @@ fn chart_command_restyles_from_result_csvs() {
                 .unwrap()
                 .success()
         );
-        let reader = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || {
-                let mut b = Vec::new();
-                std::fs::File::open(fifo)
-                    .unwrap()
-                    .read_to_end(&mut b)
-                    .unwrap();
-                b
-            })
-        };
+        let (send, received) = std::sync::mpsc::channel();
+        let reader = fifo.clone();
+        std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let mut f = std::fs::File::open(reader).unwrap();
+            f.read_to_end(&mut b).unwrap();
+            send.send(b).unwrap();
+        });
         let scorecard_to =
             |output: &str| ok(&["chart", "scorecard", "--from", "out", "--output", output]);
         scorecard_to("chart.fifo");
@@ -290,7 +287,10 @@ fn chart_command_restyles_from_result_csvs() {
                 .file_type()
                 .is_fifo()
         );
-        assert!(reader.join().unwrap().starts_with(b"\x89PNG"));
+        let png = received
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the pipe was never written");
+        assert!(png.starts_with(b"\x89PNG"));
         std::os::unix::fs::symlink("s.png", tmp.path().join("link.png")).unwrap();
         scorecard_to("link.png");
         let link = std::fs::symlink_metadata(tmp.path().join("link.png")).unwrap();

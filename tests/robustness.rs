@@ -442,15 +442,27 @@ fn a_killed_streaming_forecast_leaves_the_old_output_whole() {
 /// One series of five years, for the output-path tests.
 const SMALL_PANEL: &str = "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,4\nA,2004,5\n";
 
-/// `indicast forecast --input p.csv --horizon 2 --output OUTPUT EXTRA…` run in `dir`.
-fn forecast_to(dir: &Path, output: &Path, extra: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .args(["forecast", "--input", "p.csv", "--horizon", "2", "--output"])
+/// `indicast forecast --input INPUT --horizon 2 --output OUTPUT EXTRA…` run in `dir`; killed (and the
+/// test failed) if it has not finished within a minute, so that a blocked pipe fails instead of hanging.
+fn forecast_to(dir: &Path, input: &str, output: &Path, extra: &[&str]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args(["forecast", "--input", input, "--horizon", "2", "--output"])
         .arg(output)
         .args(extra)
         .current_dir(dir)
-        .output()
-        .unwrap()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("forecast --output {} {extra:?} hangs", output.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 /// Exit 0, or fail showing stderr.
@@ -463,7 +475,7 @@ fn assert_ok(out: &std::process::Output) {
 fn an_output_never_overwrites_its_input() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
-    let out = forecast_to(tmp.path(), Path::new("./p.csv"), &[]);
+    let out = forecast_to(tmp.path(), "p.csv", Path::new("./p.csv"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite"));
     let kept = std::fs::read_to_string(tmp.path().join("p.csv")).unwrap();
@@ -473,7 +485,8 @@ fn an_output_never_overwrites_its_input() {
 /// `--output` naming a device or a pipe (`/dev/null`, a FIFO) writes into it: the atomic
 /// temporary-file-and-rename would replace the device by a regular file (it once turned `/dev/null` into
 /// a file, which broke every later build on the machine). A FIFO stands in for `/dev/null` here, so that
-/// a regression cannot damage the machine running the tests.
+/// a regression cannot damage the machine running the tests. Also with an input that cannot be
+/// streamed (series interleaved): the streaming attempt must not open the pipe before falling back.
 #[cfg(unix)]
 #[test]
 fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
@@ -481,63 +494,104 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
     use std::os::unix::fs::FileTypeExt;
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
+    let interleaved = "unique_id,ds,y\nA,2000,1\nB,2000,5\nA,2001,2\nB,2001,6\nA,2002,3\n\
+                       B,2002,7\nA,2003,4\nB,2003,8\n";
+    std::fs::write(tmp.path().join("mixed.csv"), interleaved).unwrap();
     let fifo = tmp.path().join("out.fifo");
-    for stream in ["never", "always"] {
+    let cases = [
+        ("p.csv", "never", 3),
+        ("p.csv", "always", 3),
+        ("mixed.csv", "always", 5),
+    ];
+    for (input, stream, lines) in cases {
         let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
         assert!(made.success());
-        let reader = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || {
-                let mut s = String::new();
-                let mut f = std::fs::File::open(fifo).unwrap();
-                f.read_to_string(&mut s).unwrap();
-                s
-            })
-        };
-        assert_ok(&forecast_to(tmp.path(), &fifo, &["--stream", stream]));
-        // Checked before joining: a replaced pipe would leave the reader waiting for a writer.
+        let (send, received) = std::sync::mpsc::channel();
+        let reader = fifo.clone();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let mut f = std::fs::File::open(reader).unwrap();
+            f.read_to_string(&mut s).unwrap();
+            send.send(s).unwrap();
+        });
+        let out = forecast_to(tmp.path(), input, &fifo, &["--stream", stream]);
+        assert_ok(&out);
         let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(
             kind.is_fifo(),
-            "{stream}: the pipe was replaced by {kind:?}"
+            "{input} {stream}: the pipe was replaced by {kind:?}"
         );
-        let got = reader.join().unwrap();
+        let got = received
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the pipe was never written");
         assert!(
             got.starts_with("unique_id,ds,mean,lo-80"),
-            "{stream}: {got}"
+            "{input} {stream}: {got}"
         );
-        assert_eq!(got.lines().count(), 3, "{stream}: {got}");
+        assert_eq!(got.lines().count(), lines, "{input} {stream}: {got}");
         assert!(hidden_files(tmp.path()).is_empty());
         std::fs::remove_file(&fifo).unwrap();
     }
 }
 
-/// An output path that is a symbolic link keeps the link; its target gets the new content (and is
-/// created when the link dangles).
+/// `--output /dev/stdout` appends to whatever the shell redirected stdout to (`>> log` keeps the log),
+/// rather than replacing that file.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_to_dev_stdout_appends_to_the_redirected_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
+    for stream in ["never", "always"] {
+        let script = format!(
+            "echo PRELUDE > log.txt && {} forecast --input p.csv --horizon 2 --stream {stream} \
+             --output /dev/stdout >> log.txt",
+            env!("CARGO_BIN_EXE_indicast")
+        );
+        let out = Command::new("sh")
+            .args(["-c", &script])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert_ok(&out);
+        let log = std::fs::read_to_string(tmp.path().join("log.txt")).unwrap();
+        assert!(
+            log.starts_with("PRELUDE\nunique_id,ds,mean"),
+            "{stream}: {log}"
+        );
+        assert_eq!(log.lines().count(), 4, "{stream}: {log}");
+    }
+}
+
+/// An output path that is a symbolic link keeps the link; its target gets the new content, and is
+/// created when the link (or a chain of links) dangles.
 #[cfg(unix)]
 #[test]
 fn an_output_that_is_a_symlink_keeps_the_link() {
+    use std::os::unix::fs::symlink;
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("p.csv"), SMALL_PANEL).unwrap();
     let shared = tmp.path().join("shared");
     std::fs::create_dir(&shared).unwrap();
     std::fs::write(shared.join("fc.csv"), "old").unwrap();
-    std::os::unix::fs::symlink("shared/fc.csv", tmp.path().join("fc.csv")).unwrap();
-    std::os::unix::fs::symlink("shared/new.csv", tmp.path().join("new.csv")).unwrap();
-    for (link, stream) in [
+    symlink("shared/fc.csv", tmp.path().join("fc.csv")).unwrap();
+    symlink("shared/new.csv", tmp.path().join("new.csv")).unwrap();
+    symlink("link2.csv", tmp.path().join("chain.csv")).unwrap();
+    symlink("shared/chain.csv", tmp.path().join("link2.csv")).unwrap();
+    let cases = [
         ("fc.csv", "never"),
         ("fc.csv", "always"),
         ("new.csv", "never"),
-    ] {
-        assert_ok(&forecast_to(
-            tmp.path(),
-            Path::new(link),
-            &["--stream", stream],
-        ));
-        let kind = std::fs::symlink_metadata(tmp.path().join(link))
-            .unwrap()
-            .file_type();
-        assert!(kind.is_symlink(), "{link} {stream}: the link was replaced");
+        ("chain.csv", "always"),
+    ];
+    for (link, stream) in cases {
+        let out = forecast_to(tmp.path(), "p.csv", Path::new(link), &["--stream", stream]);
+        assert_ok(&out);
+        for name in [link, "link2.csv"] {
+            let kind = std::fs::symlink_metadata(tmp.path().join(name))
+                .unwrap()
+                .file_type();
+            assert!(kind.is_symlink(), "{link} {stream}: {name} was replaced");
+        }
         let got = std::fs::read_to_string(shared.join(link)).unwrap();
         assert_eq!(got.lines().count(), 3, "{link} {stream}: {got}");
         assert!(hidden_files(tmp.path()).is_empty() && hidden_files(&shared).is_empty());

@@ -162,14 +162,24 @@ type Draw<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBacke
 macro_rules! render {
     ($path:expr, $style:expr, $draw:ident, $($arg:expr),*) => {{
         init_fonts()?;
-        let path: &Path = &crate::report::resolve($path);
         let style: &Style = $style;
-        // A device or pipe (`--output /dev/null`) is rendered aside and copied into, never replaced.
-        let special = crate::report::is_special(path);
-        let tmp = if special {
-            std::env::temp_dir().join(temp_path(path, style.format).file_name().expect("temp_path has a name"))
+        // A device or pipe (`--output /dev/null`) is rendered into a private temporary file and copied
+        // into; a regular file (through any links) is replaced by renaming.
+        let (path, in_place) = match crate::report::destination($path) {
+            crate::report::Destination::InPlace(p) => (p, true),
+            crate::report::Destination::Replace(p) => (p, false),
+        };
+        let path: &Path = &path;
+        let (tmp, _guard) = if in_place {
+            let guard = tempfile::Builder::new()
+                .prefix(".chart.")
+                .suffix(&format!(".{}", style.format.ext()))
+                .tempfile()
+                .map_err(|e| Error::Config(format!("chart {}: {e}", path.display())))?
+                .into_temp_path();
+            (guard.to_path_buf(), Some(guard))
         } else {
-            temp_path(path, style.format)
+            (temp_path(path, style.format), None)
         };
         crate::outfiles::track(&tmp, true);
         let result: std::result::Result<(), String> = match style.format {
@@ -183,13 +193,12 @@ macro_rules! render {
             }
         };
         let renamed = result.and_then(|_| {
-            if special {
+            if in_place {
                 std::fs::File::open(&tmp)
                     .and_then(|mut from| {
-                        let mut to = std::fs::OpenOptions::new().write(true).open(path)?;
-                        std::io::copy(&mut from, &mut to)
+                        std::io::copy(&mut from, &mut crate::report::open_in_place(path)?)
                     })
-                    .and_then(|_| std::fs::remove_file(&tmp))
+                    .map(|_| ())
             } else {
                 std::fs::rename(&tmp, path)
             }

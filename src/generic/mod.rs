@@ -29,10 +29,10 @@
 //! over all series, give per horizon the empirical quantiles of `|z|`; an interval at level L is
 //! `mean ± Q_h(L)·sd`. Normal quantiles are used where fewer than `MIN_POOLED` errors exist. The
 //! errors come from the last `CAL_ORIGINS + h − 1` in-sample origins, so that every horizon up to `h`
-//! has `CAL_ORIGINS` errors per long-enough series, while the weights use only the last `ORIGINS`.
-//! (With one window for both, horizon 6 had one error per series and its 80% intervals covered 69% in
-//! cross-validation on M1's training part, and fewer weight origins, though more accurate, left macro's
-//! intervals over-covering by 9 points.)
+//! has at least `CAL_ORIGINS` errors per long-enough series, while the weights use only the last
+//! `ORIGINS`. (With one window for both, horizon 6 had one error per series and its 80% intervals
+//! covered 69% in cross-validation on M1's training part, and fewer weight origins, though more
+//! accurate, left macro's intervals over-covering by 9 points.)
 
 use std::collections::BTreeMap;
 

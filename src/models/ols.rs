@@ -157,9 +157,10 @@ impl OlsFit {
     }
 }
 
-/// Stack rows into a design matrix.
+/// Stack rows of equal length (that of the first) into a design matrix.
 pub fn design(rows: &[Vec<f64>]) -> Array2<f64> {
     let p = rows.first().map_or(0, Vec::len);
+    debug_assert!(rows.iter().all(|r| r.len() == p), "rows of unequal length");
     Array2::from_shape_fn((rows.len(), p), |(i, j)| {
         rows[i].get(j).copied().unwrap_or(0.0)
     })

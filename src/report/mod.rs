@@ -590,22 +590,46 @@ pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome
     s
 }
 
-/// Where output for `path` really goes: the target of a symbolic link, so that the link survives and
-/// its target gets the new content; otherwise `path` itself.
-pub(crate) fn resolve(path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)
-            // A dangling link: its target does not exist yet and is created.
-            .or_else(|_| std::fs::read_link(path).map(|t| parent_dir(path).join(t)))
-            .unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
+/// Where and how an output path is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Destination {
+    /// A device, pipe or open descriptor (`/dev/null`, a FIFO, `/dev/stdout`, `/dev/fd/63` from a
+    /// shell's `>(…)`): written into in place, appending. Replacing it would destroy the device, or
+    /// whatever the shell redirected it to (`--output /dev/stdout >> log` keeps the log's start).
+    InPlace(PathBuf),
+    /// A regular file, existing or not, reached through any symbolic links (so that links survive and
+    /// their target gets the content): replaced atomically.
+    Replace(PathBuf),
+}
+
+/// Most links followed before giving up, as the kernel does (its limit is 40).
+const MAX_LINK_HOPS: usize = 40;
+
+/// How output for `path` is written; see [`Destination`].
+pub(crate) fn destination(path: &Path) -> Destination {
+    let system = |p: &Path| cfg!(unix) && (p.starts_with("/dev") || p.starts_with("/proc"));
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if system(path) || special {
+        return Destination::InPlace(path.to_path_buf());
+    }
+    // Follow links one hop at a time, so that a dangling chain ends at the file to create.
+    let mut target = path.to_path_buf();
+    for _ in 0..MAX_LINK_HOPS {
+        match std::fs::read_link(&target) {
+            Ok(next) => target = parent_dir(&target).join(next),
+            Err(_) => break,
+        }
+    }
+    if system(&target) {
+        Destination::InPlace(path.to_path_buf())
+    } else {
+        Destination::Replace(target)
     }
 }
 
-/// A device, pipe or socket (`/dev/null`, `/dev/stdout`, a FIFO). It is written in place: renaming a
-/// temporary file over it would replace the device by a regular file.
-pub(crate) fn is_special(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+/// Open an in-place destination for writing (appending).
+pub(crate) fn open_in_place(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new().append(true).open(path)
 }
 
 /// The directory of `path` (`.` for a bare file name).
@@ -617,9 +641,10 @@ fn parent_dir(path: &Path) -> &Path {
 
 /// Write files atomically into `dir`: each goes to a temporary file next to its destination first;
 /// only when all are written are they renamed into place. Existing files are set aside first and put
-/// back if any rename fails, so on error the directory holds exactly the files it held before. A
-/// destination that is a symbolic link is followed (its target is replaced, the link kept); one that is
-/// a device or pipe (`/dev/null`) is written in place, after the regular files are in place.
+/// back if any rename fails, so on error every file holds what it held before. Destinations are
+/// resolved by [`destination`]: a symbolic link is kept and its target replaced (created, with its
+/// directory, if missing); a device or pipe is written in place, after the regular files are in place
+/// (what was written into it cannot be taken back).
 pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Config(format!(
@@ -642,13 +667,16 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut temps = Vec::new();
-    let mut specials = Vec::new();
+    let mut in_place = Vec::new();
     for (name, bytes) in files {
-        let path = resolve(&dir.join(name));
-        if is_special(&path) {
-            specials.push((path, bytes));
-            continue;
-        }
+        let path = match destination(&dir.join(name)) {
+            Destination::InPlace(path) => {
+                in_place.push((path, bytes));
+                continue;
+            }
+            Destination::Replace(path) => path,
+        };
+        std::fs::create_dir_all(parent_dir(&path)).map_err(io(&path))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .tempfile_in(parent_dir(&path))
@@ -696,12 +724,8 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         crate::outfiles::track(t, false);
     }
     if failure.is_none() {
-        for (path, bytes) in specials {
-            let written = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(bytes));
-            if let Err(e) = written {
+        for (path, bytes) in in_place {
+            if let Err(e) = open_in_place(&path).and_then(|mut f| f.write_all(bytes)) {
                 failure = Some(Error::Io { path, source: e });
                 break;
             }
@@ -713,7 +737,8 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
             for path in placed {
                 let _ = std::fs::remove_file(path);
             }
-            for (backup, path) in backups {
+            // Newest first: when two names lead to one file, its oldest content is restored last.
+            for (backup, path) in backups.into_iter().rev() {
                 let _ = backup.persist(&path);
             }
             Err(err)
@@ -721,15 +746,60 @@ pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     }
 }
 
+/// A device or pipe opened on the first byte written, so that a run that writes nothing (a streamed
+/// forecast that falls back to reading the file whole) leaves it unopened for the run that does.
+struct OpenOnWrite<'a> {
+    path: &'a Path,
+    file: Option<std::fs::File>,
+}
+
+impl Write for OpenOnWrite<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => {
+                let mut f = open_in_place(self.path)?;
+                let n = f.write(buf)?;
+                self.file = Some(f);
+                Ok(n)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), |f| f.flush())
+    }
+}
+
 /// Write one file of any size atomically: `write` streams into a temporary file next to `path`, which
 /// replaces `path` only if `write` succeeds and asks for it (`true`); otherwise it is removed and `path`
-/// is untouched. An interrupted run (Ctrl-C) removes the temporary file too. As in [`write_atomic`], a
-/// symbolic link is followed and a device or pipe is written in place.
+/// is untouched. An interrupted run (Ctrl-C) removes the temporary file too. Destinations are resolved
+/// as in [`write_atomic`]; a device or pipe is written in place, and only opened if `write` writes.
 pub fn write_streaming<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(T, bool)>,
 ) -> Result<T> {
-    let path = &resolve(path);
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let path = match destination(path) {
+        Destination::InPlace(path) => {
+            let device = OpenOnWrite {
+                path: &path,
+                file: None,
+            };
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, device);
+            return write(&mut w)
+                .and_then(|r| w.flush().map(|_| r).map_err(io))
+                .map(|(value, _)| value);
+        }
+        Destination::Replace(path) => path,
+    };
+    let path = path.as_path();
     let dir = parent_dir(path);
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Config(format!(
@@ -742,20 +812,6 @@ pub fn write_streaming<T>(
             "{} is a directory; choose a file name",
             path.display()
         )));
-    }
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if is_special(path) {
-        let device = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(io)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, device);
-        return write(&mut w)
-            .and_then(|r| w.flush().map(|_| r).map_err(io))
-            .map(|(value, _)| value);
     }
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = path
