@@ -19,7 +19,7 @@ use std::rc::Rc;
 use rayon::prelude::*;
 
 use super::{
-    Columns, Failure, Fitted, Series, ZHistogram, assemble, fit_series, model_indices, parse_ds,
+    Columns, Failure, Fitted, Histograms, Series, assemble, fit_series, model_indices, parse_ds,
 };
 use crate::data::csvin;
 use crate::error::{Error, Problem, Result};
@@ -369,14 +369,17 @@ pub fn forecast_file(
     let file = name.as_str();
     let pass = Pass { path, file, cols };
     // Pass 1: calibration from the in-sample errors of every series.
-    let mut hist = ZHistogram::new(h);
+    let model_idx = model_indices(models);
+    let mut hist = Histograms::new(h, model_idx.len());
     let mut done = 0u64;
     let first = pass.run(|series| {
-        // Fits in parallel; their few errors each are counted into the one histogram.
-        let fitted: Vec<Option<Fitted>> =
-            series.par_iter().map(|s| fit_series(s, h).ok()).collect();
+        // Fits in parallel; their few errors each are counted into the histograms.
+        let fitted: Vec<Option<Fitted>> = series
+            .par_iter()
+            .map(|s| fit_series(s, h, &model_idx).ok())
+            .collect();
         for f in fitted.iter().flatten() {
-            f.add_errors(&mut hist);
+            hist.add(f);
         }
         done += series.len() as u64;
         progress(1, done);
@@ -388,7 +391,6 @@ pub fn forecast_file(
         Err(PassError::NotStreamable(why)) => return Ok(Streamed::NotStreamable(why)),
     };
     let cal = hist.calibration(levels);
-    let model_idx = model_indices(models);
     // Pass 2: the forecasts, written batch by batch.
     let mut w = csv::Writer::from_writer(out);
     let csv_err = |e: csv::Error| Error::Config(format!("writing the forecasts: {e}"));
@@ -397,8 +399,10 @@ pub fn forecast_file(
     let mut failed: Vec<Failure> = Vec::new();
     let mut series_done = 0u64;
     let second = pass.run(|series| {
-        let fitted: Vec<std::result::Result<Fitted, String>> =
-            series.par_iter().map(|s| fit_series(s, h)).collect();
+        let fitted: Vec<std::result::Result<Fitted, String>> = series
+            .par_iter()
+            .map(|s| fit_series(s, h, &model_idx))
+            .collect();
         for (s, f) in series.iter().zip(fitted) {
             match f {
                 Ok(f) => {
