@@ -597,11 +597,11 @@ fn main() -> ExitCode {
             };
             let out = indicast::generic::forecast(&series, horizon as usize, &levels, &models);
             failed.extend(out.failed.iter().cloned());
-            let bytes = match indicast::generic::render(&out, &levels, &models, &cols) {
-                Ok(b) => b,
-                Err(e) => return fail(e),
-            };
-            if let Err(e) = write_output(&panel.output, &panel.input, bytes) {
+            // Written row by row (into a temporary file renamed at the end), not rendered in memory.
+            let written = write_output_with(&panel.output, &panel.input, |w| {
+                indicast::generic::write_csv(&out, &levels, &models, &cols, w)
+            });
+            if let Err(e) = written {
                 return fail(e);
             }
             finish_panel(&failed)
@@ -989,28 +989,37 @@ fn level_fractions(levels: &[u32]) -> Vec<f64> {
     }
 }
 
-/// Write to a file atomically, or to stdout for `-`. Never over the input file.
-fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
+/// Write with `write` to a file atomically, or to stdout for `-`. Never over the input file.
+fn write_output_with(
+    output: &str,
+    input: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> indicast::Result<()>,
+) -> Result<(), String> {
     if same_file(output, input) {
         return Err(format!(
             "--output {output} is the input file; refusing to overwrite it"
         ));
     }
     if output == "-" {
-        use std::io::Write;
-        return std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|e| format!("stdout: {e}"));
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        write(&mut w).map_err(|e| e.to_string())?;
+        return std::io::Write::flush(&mut w).map_err(|e| format!("stdout: {e}"));
     }
-    let path = PathBuf::from(output);
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or(PathBuf::from("."), PathBuf::from);
-    let name = path
-        .file_name()
-        .map_or("forecast.csv".into(), |n| n.to_string_lossy().into_owned());
-    report::write_atomic(&dir, &[(name, bytes)]).map_err(|e| e.to_string())
+    report::write_streaming(std::path::Path::new(output), |w| {
+        write(w).map(|()| ((), true))
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Write `bytes` to a file atomically, or to stdout for `-`. Never over the input file.
+fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
+    write_output_with(output, input, |w| {
+        w.write_all(&bytes).map_err(|source| indicast::Error::Io {
+            path: PathBuf::from(output),
+            source,
+        })
+    })
 }
 
 /// Report series that failed; exit 1 if any did.

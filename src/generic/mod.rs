@@ -910,14 +910,27 @@ pub fn read_panel(file: &str, bytes: Vec<u8>, cols: &Columns) -> Result<Panel> {
 
 /// Render forecasts as CSV: `unique_id,ds,mean,lo-80,hi-80,…` and per model `{model},{model}-lo-80,…`.
 pub fn render(out: &Output, levels: &[f64], models: &[String], cols: &Columns) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
+    let mut bytes = Vec::new();
+    write_csv(out, levels, models, cols, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Write the forecast CSV of `out` to `w` row by row (as [`render`], without holding the text).
+pub fn write_csv(
+    out: &Output,
+    levels: &[f64],
+    models: &[String],
+    cols: &Columns,
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    let err = |e: csv::Error| Error::Config(format!("writing the forecasts: {e}"));
     w.write_record(header(levels, models, cols)).map_err(err)?;
     for r in &out.rows {
         w.write_record(record(r)).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+    w.flush()
+        .map_err(|e| Error::Config(format!("writing the forecasts: {e}")))
 }
 
 /// The header of the forecast CSV.
