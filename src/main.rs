@@ -599,7 +599,7 @@ fn main() -> ExitCode {
             failed.extend(out.failed.iter().cloned());
             // Written row by row (into a temporary file renamed at the end), not rendered in memory.
             let written = write_output_with(&panel.output, &panel.input, |w| {
-                indicast::generic::write_csv(&out, &levels, &models, &cols, w)
+                indicast::generic::write_csv(&out, &levels, &models, &cols, w).map(|()| ((), true))
             });
             if let Err(e) = written {
                 return fail(e);
@@ -926,12 +926,6 @@ fn forecast_streamed(
     if panel.input == "-" {
         return Ok(None);
     }
-    if same_file(&panel.output, &panel.input) {
-        return Err(format!(
-            "--output {} is the input file; refusing to overwrite it",
-            panel.output
-        ));
-    }
     let input = std::path::Path::new(&panel.input);
     let tty = std::io::stderr().is_terminal();
     let mut progress = |pass: u8, n: u64| {
@@ -939,24 +933,13 @@ fn forecast_streamed(
             eprint!("\rforecasting: pass {pass} of 2, {n} series");
         }
     };
-    let mut run = |w: &mut dyn std::io::Write| {
-        forecast_file(input, cols, h, levels, models, w, &mut progress)
-    };
-    let streamed = if panel.output == "-" {
-        let stdout = std::io::stdout();
-        let mut w = std::io::BufWriter::new(stdout.lock());
-        let r = run(&mut w);
-        std::io::Write::flush(&mut w).map_err(|e| format!("stdout: {e}"))?;
-        r
-    } else {
-        report::write_streaming(std::path::Path::new(&panel.output), |w| {
-            run(w).map(|s| {
-                let keep = matches!(s, Streamed::Done(_));
-                (s, keep)
-            })
+    // A file is kept only if the input could be streamed (otherwise it is read whole instead).
+    let streamed = write_output_with(&panel.output, &panel.input, |w| {
+        forecast_file(input, cols, h, levels, models, w, &mut progress).map(|s| {
+            let keep = matches!(s, Streamed::Done(_));
+            (s, keep)
         })
-    }
-    .map_err(|e| e.to_string())?;
+    })?;
     if tty {
         eprintln!();
     }
@@ -989,12 +972,14 @@ fn level_fractions(levels: &[u32]) -> Vec<f64> {
     }
 }
 
-/// Write with `write` to a file atomically, or to stdout for `-`. Never over the input file.
-fn write_output_with(
+/// Write with `write` to a file atomically, or to stdout for `-`. Never over the input file. `write`
+/// returns a value and whether to keep what it wrote (a file is left untouched otherwise; stdout
+/// cannot be taken back).
+fn write_output_with<T>(
     output: &str,
     input: &str,
-    write: impl FnOnce(&mut dyn std::io::Write) -> indicast::Result<()>,
-) -> Result<(), String> {
+    write: impl FnOnce(&mut dyn std::io::Write) -> indicast::Result<(T, bool)>,
+) -> Result<T, String> {
     if same_file(output, input) {
         return Err(format!(
             "--output {output} is the input file; refusing to overwrite it"
@@ -1003,22 +988,22 @@ fn write_output_with(
     if output == "-" {
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::new(stdout.lock());
-        write(&mut w).map_err(|e| e.to_string())?;
-        return std::io::Write::flush(&mut w).map_err(|e| format!("stdout: {e}"));
+        let (value, _) = write(&mut w).map_err(|e| e.to_string())?;
+        std::io::Write::flush(&mut w).map_err(|e| format!("stdout: {e}"))?;
+        return Ok(value);
     }
-    report::write_streaming(std::path::Path::new(output), |w| {
-        write(w).map(|()| ((), true))
-    })
-    .map_err(|e| e.to_string())
+    report::write_streaming(std::path::Path::new(output), write).map_err(|e| e.to_string())
 }
 
 /// Write `bytes` to a file atomically, or to stdout for `-`. Never over the input file.
 fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
     write_output_with(output, input, |w| {
-        w.write_all(&bytes).map_err(|source| indicast::Error::Io {
-            path: PathBuf::from(output),
-            source,
-        })
+        w.write_all(&bytes)
+            .map(|()| ((), true))
+            .map_err(|source| indicast::Error::Io {
+                path: PathBuf::from(output),
+                source,
+            })
     })
 }
 
