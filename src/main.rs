@@ -33,8 +33,8 @@ enum Command {
     /// Reads the bundled data (or --data DIR with indicators.csv, targets.csv, regions.csv and optionally
     /// report_targets.csv, breaks.csv, events.csv, indicator_meta.csv). The coming year's targets are
     /// extracted from the bundled work report in seeds/ (or from --report FILE). Writes into --out:
-    /// assessment.csv, forecasts.csv, backtest.csv, backtest_summary.csv, calls.csv, calls_summary.csv,
-    /// observations_used.csv.
+    /// assessment.csv, forecasts.csv, backtest.csv, backtest_summary.csv (with the naive benchmark),
+    /// calls.csv, calls_summary.csv, calls_reliability.csv, observations_used.csv.
     ///
     /// Example: indicast run --as-of 2018 --out out-2018   (a planner in December 2018, targets of 2019)
     Run {

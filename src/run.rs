@@ -94,6 +94,52 @@ impl Accuracy {
     }
 }
 
+/// A set of backtest rows against the naive ("same as last year") benchmark.
+///
+/// The naive forecast of a row's origin year is its series' own actual value of the year before (from
+/// the panel, so known at the row's cut-off). Only rows whose series has that value are compared, and
+/// both errors are taken over exactly these rows: `mae / naive_mae` compares like with like. `n` may be
+/// smaller than the [`Accuracy::n`] of the same rows (a gap in the year before the origin).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NaiveBenchmark {
+    /// Rows compared: those whose series has an actual value in `origin - 1`.
+    pub n: usize,
+    /// The forecasts' mean absolute error on these rows.
+    pub mae: f64,
+    /// The naive forecast's mean absolute error on these rows.
+    pub naive_mae: f64,
+}
+
+impl NaiveBenchmark {
+    /// Compare rows with the naive forecast; previous-year values are looked up in `panel.growth`.
+    pub fn of<'a>(
+        rows: impl IntoIterator<Item = &'a BacktestRow>,
+        panel: &Panel,
+    ) -> NaiveBenchmark {
+        let mut b = NaiveBenchmark::default();
+        let (mut abs, mut naive) = (0.0, 0.0);
+        for r in rows {
+            let Some(previous) = panel.growth.get(&r.key).and_then(|s| s.get(r.origin - 1)) else {
+                continue;
+            };
+            b.n += 1;
+            abs += (r.actual - r.dist.mean).abs();
+            naive += (r.actual - previous).abs();
+        }
+        if b.n > 0 {
+            b.mae = abs / b.n as f64;
+            b.naive_mae = naive / b.n as f64;
+        }
+        b
+    }
+
+    /// `mae / naive_mae` (below 1: better than the naive forecast); `None` without rows or when the
+    /// naive forecast made no error.
+    pub fn mae_ratio(&self) -> Option<f64> {
+        (self.n > 0 && self.naive_mae > 0.0).then(|| self.mae / self.naive_mae)
+    }
+}
+
 /// Everything `indicast run` produces.
 #[derive(Debug, Clone)]
 pub struct RunResult {

@@ -14,6 +14,13 @@
 //!
 //! For level targets the tolerance of `about` is `tol` percent of `T`.
 //! `p_met` is the probability of this event under the forecast distribution; `p_at_or_above` is P(y ≥ T).
+//!
+//! # Historical calls
+//! [`calls`] gives, for every past growth target with a known outcome, the engine's P(met) as of the
+//! year before and the [`BASELINES`]' probabilities; [`scores`] scores them (Brier, log score) and
+//! [`reliability`] bins the graded ones by P(met) decile. The `persistence` baseline
+//! ([`persistence_probability`], [`persistence_scale`]) is the naive forecast with a spread: last year's
+//! value plus a Gaussian change as large as the indicator's yearly changes of the ten years before.
 
 use crate::data::panel::Panel;
 use crate::data::{Basis, Dataset, Direction, Qualifier, Target};
@@ -224,12 +231,81 @@ pub struct Call {
     /// The engine's probability as of the year before, if it could forecast.
     pub p_met: Option<f64>,
     /// Baseline probabilities: always met; share of earlier targets met (Laplace); met iff last year's value
-    /// meets it (1 or 0; 0.5 when last year's value is unknown).
-    pub baselines: [f64; 3],
+    /// meets it (1 or 0; 0.5 when last year's value is unknown); persistence (last year's value with the
+    /// spread of yearly changes, see [`persistence_probability`]).
+    pub baselines: [f64; 4],
 }
 
 /// Names of the call baselines, aligned with [`Call::baselines`].
-pub const BASELINES: [&str; 3] = ["always_met", "share_past_met", "last_year_meets"];
+pub const BASELINES: [&str; 4] = [
+    "always_met",
+    "share_past_met",
+    "last_year_meets",
+    "persistence",
+];
+
+/// The baselines of [`BASELINES`] that give graded probabilities (the others give 0 or 1, or 0.5 when
+/// they cannot tell): the ones a reliability table is drawn for.
+pub const PROBABILITY_BASELINES: [&str; 2] = ["share_past_met", "persistence"];
+
+/// Years of yearly changes the persistence baseline's spread is estimated from: the changes
+/// `y_t − y_{t−1}` for `t` in `year − 10 ..= year − 1`.
+pub const PERSISTENCE_WINDOW: i32 = 10;
+
+/// Fewer changes of the target's own indicator than this (all regions pooled) and the persistence
+/// baseline takes the changes of every indicator instead.
+pub const PERSISTENCE_MIN_CHANGES: usize = 10;
+
+/// Yearly changes `y_t − y_{t−1}` of the growth series of `indicator` (every indicator when `None`) of all
+/// regions, for `t` in `last − PERSISTENCE_WINDOW + 1 ..= last`, where both years are observed.
+fn yearly_changes(panel: &Panel, indicator: Option<&str>, last: i32) -> Vec<f64> {
+    let first = last - PERSISTENCE_WINDOW + 1;
+    let mut changes = Vec::new();
+    for ((_, ind), s) in &panel.growth {
+        if indicator.is_some_and(|i| i != ind) {
+            continue;
+        }
+        for t in first..=last {
+            if let (Some(y), Some(prev)) = (s.get(t), s.get(t - 1)) {
+                changes.push(y - prev);
+            }
+        }
+    }
+    changes
+}
+
+/// The spread `s` of the persistence baseline for a target of `indicator` in `year`: the standard
+/// deviation (one mean, `n − 1` denominator) of the yearly changes `y_t − y_{t−1}` of all regions' series
+/// of the indicator pooled, for `t` in `year − 10 ..= year − 1` — only data a planner had in December of
+/// `year − 1`. With fewer than [`PERSISTENCE_MIN_CHANGES`] such changes, the changes of every indicator
+/// in the same years; `None` with fewer than two.
+pub fn persistence_scale(panel: &Panel, indicator: &str, year: i32) -> Option<f64> {
+    let mut changes = yearly_changes(panel, Some(indicator), year - 1);
+    if changes.len() < PERSISTENCE_MIN_CHANGES {
+        changes = yearly_changes(panel, None, year - 1);
+    }
+    if changes.len() < 2 {
+        return None;
+    }
+    let n = changes.len() as f64;
+    let mean = changes.iter().sum::<f64>() / n;
+    let ss = changes.iter().map(|c| (c - mean).powi(2)).sum::<f64>();
+    Some((ss / (n - 1.0)).sqrt())
+}
+
+/// P(met) of the persistence baseline: next year's value is last year's value `last` plus a Gaussian
+/// change with standard deviation `scale`, so P(met) = Φ((last − bound)/scale) for a target met when
+/// y ≥ bound and Φ((bound − last)/scale) for one met when y ≤ bound. 0.5 when `last` or `scale` is
+/// unknown; with a zero scale, 1 or 0 as `last` meets the target or not.
+pub fn persistence_probability(ev: &MetEvent, last: Option<f64>, scale: Option<f64>) -> f64 {
+    let (Some(last), Some(scale)) = (last, scale) else {
+        return 0.5;
+    };
+    if scale <= 0.0 {
+        return if ev.is_met(last) { 1.0 } else { 0.0 };
+    }
+    ev.probability(&Dist::new(last, scale, f64::INFINITY))
+}
 
 /// Historical calls for every growth target with a known outcome and `year <= as_of`.
 pub fn calls(ds: &Dataset, panel: &Panel, out: &EngineOutput, as_of: i32, tol: f64) -> Vec<Call> {
@@ -281,12 +357,14 @@ pub fn calls(ds: &Dataset, panel: &Panel, out: &EngineOutput, as_of: i32, tol: f
                     .map(|k| k.1)
             });
         let last_meets = last.map_or(0.5, |v| if ev.is_met(v) { 1.0 } else { 0.0 });
+        let persistence =
+            persistence_probability(&ev, last, persistence_scale(panel, &t.indicator, t.year));
         res.push(Call {
             target: t.clone(),
             outcome: *outcome,
             met: *met,
             p_met,
-            baselines: [1.0, share, last_meets],
+            baselines: [1.0, share, last_meets, persistence],
         });
     }
     res
@@ -312,6 +390,66 @@ pub fn scores(pairs: &[(f64, bool)]) -> (f64, f64) {
         .sum::<f64>()
         / n;
     (brier, log)
+}
+
+/// Bins of the reliability table: `[0, 0.1), [0.1, 0.2), …, [0.9, 1.0]`.
+pub const RELIABILITY_BINS: usize = 10;
+
+/// One bin of a reliability table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReliabilityBin {
+    /// Lower end of the bin's forecast probabilities (included).
+    pub lo: f64,
+    /// Upper end (excluded, except 1.0 in the last bin).
+    pub hi: f64,
+    /// Calls whose probability falls in the bin.
+    pub n: usize,
+    /// Mean forecast probability of these calls (`None` for an empty bin).
+    pub mean_p: Option<f64>,
+    /// Share of these calls whose target was met (`None` for an empty bin).
+    pub share_met: Option<f64>,
+}
+
+/// Reliability table of probability calls `(p, met)`: one [`ReliabilityBin`] per tenth of probability,
+/// empty bins included. A well-calibrated method has `share_met ≈ mean_p` in every bin.
+pub fn reliability_bins(pairs: &[(f64, bool)]) -> Vec<ReliabilityBin> {
+    let mut sums = [(0usize, 0.0f64, 0usize); RELIABILITY_BINS];
+    for &(p, met) in pairs {
+        let bin =
+            ((p * RELIABILITY_BINS as f64).floor().max(0.0) as usize).min(RELIABILITY_BINS - 1);
+        sums[bin].0 += 1;
+        sums[bin].1 += p;
+        sums[bin].2 += usize::from(met);
+    }
+    sums.iter()
+        .enumerate()
+        .map(|(i, &(n, p, met))| ReliabilityBin {
+            lo: i as f64 / RELIABILITY_BINS as f64,
+            hi: (i + 1) as f64 / RELIABILITY_BINS as f64,
+            n,
+            mean_p: (n > 0).then(|| p / n as f64),
+            share_met: (n > 0).then(|| met as f64 / n as f64),
+        })
+        .collect()
+}
+
+/// Reliability tables of the historical calls, per method: `engine` and each of
+/// [`PROBABILITY_BASELINES`], on the calls the engine could make (the set `calls_summary.csv` scores).
+pub fn reliability(calls: &[Call]) -> Vec<(&'static str, Vec<ReliabilityBin>)> {
+    let made: Vec<&Call> = calls.iter().filter(|c| c.p_met.is_some()).collect();
+    let engine: Vec<(f64, bool)> = made
+        .iter()
+        .filter_map(|c| c.p_met.map(|p| (p, c.met)))
+        .collect();
+    let mut res = vec![("engine", reliability_bins(&engine))];
+    for name in PROBABILITY_BASELINES {
+        let Some(i) = BASELINES.iter().position(|b| *b == name) else {
+            continue;
+        };
+        let pairs: Vec<(f64, bool)> = made.iter().map(|c| (c.baselines[i], c.met)).collect();
+        res.push((name, reliability_bins(&pairs)));
+    }
+    res
 }
 
 #[cfg(test)]
@@ -367,6 +505,161 @@ mod tests {
             0.5,
         );
         assert!(ev.probability(&d) > 0.6);
+    }
+
+    /// A growth series with the given (year, value) points.
+    fn series(points: &[(i32, f64)]) -> crate::data::panel::Series {
+        crate::data::panel::Series {
+            points: points
+                .iter()
+                .map(|&(year, value)| crate::data::panel::Point {
+                    year,
+                    value,
+                    vintage: crate::data::Vintage::Revised,
+                    confidence: crate::data::Confidence::High,
+                    source: "test".into(),
+                    line: 0,
+                    candidates: 1,
+                })
+                .collect(),
+        }
+    }
+
+    /// Two regions of `gdp_real_growth` over 2000–2010 with known changes (A: +1, −1, …; B: −2, +2, …,
+    /// ten each), a wild 1999 value (its change falls in 2000, outside the window of a 2011 target), a
+    /// thin `cpi` series with three changes, and `later` appended to both GDP series.
+    fn synthetic_panel(later: &[(i32, f64)]) -> Panel {
+        let mut a: Vec<(i32, f64)> = vec![(1999, 60.0)];
+        let mut b: Vec<(i32, f64)> = vec![(1999, -30.0)];
+        for t in 2000..=2010 {
+            a.push((t, 5.0 + f64::from(t % 2)));
+            b.push((t, 8.0 - 2.0 * f64::from(t % 2)));
+        }
+        a.extend_from_slice(later);
+        b.extend_from_slice(later);
+        let mut panel = Panel::default();
+        let key = |r: &str, i: &str| (r.to_string(), i.to_string());
+        panel.growth.insert(key("A", "gdp_real_growth"), series(&a));
+        panel.growth.insert(key("B", "gdp_real_growth"), series(&b));
+        panel.growth.insert(
+            key("A", "cpi"),
+            series(&[(2007, 2.0), (2008, 2.5), (2009, 2.3), (2010, 2.6)]),
+        );
+        panel
+    }
+
+    #[test]
+    fn persistence_scale_is_the_pooled_sd_of_the_last_ten_years_of_changes() {
+        let panel = synthetic_panel(&[]);
+        // Twenty changes ±1 and ±2, mean 0: s² = (10·1 + 10·4) / 19.
+        let s = persistence_scale(&panel, "gdp_real_growth", 2011).unwrap();
+        assert!((s - (50.0f64 / 19.0).sqrt()).abs() < 1e-12, "s = {s}");
+        // Φ((L − bound)/s) with L = 6, bound 5.5: Φ(0.5 / 1.62221…) = 0.6210428.
+        let floor = met_event(
+            &target(Qualifier::AtLeast, 5.5),
+            Direction::HigherIsBetter,
+            0.5,
+        );
+        let p = persistence_probability(&floor, Some(6.0), Some(s));
+        assert!((p - 0.621_042_798_9).abs() < 1e-8, "p = {p}");
+        // A ceiling met when y ≤ 3.5 with L = 3: Φ((3.5 − 3)/s), the same value.
+        let ceiling = met_event(&target(Qualifier::About, 3.0), Direction::Ceiling, 0.5);
+        let p_ceiling = persistence_probability(&ceiling, Some(3.0), Some(s));
+        assert!((p_ceiling - p).abs() < 1e-12);
+        // Unknown last value or scale: 0.5; zero scale: whether L meets the target.
+        assert_eq!(persistence_probability(&floor, None, Some(s)), 0.5);
+        assert_eq!(persistence_probability(&floor, Some(6.0), None), 0.5);
+        assert_eq!(persistence_probability(&floor, Some(6.0), Some(0.0)), 1.0);
+        assert_eq!(persistence_probability(&floor, Some(5.0), Some(0.0)), 0.0);
+    }
+
+    #[test]
+    fn persistence_scale_uses_no_data_after_the_year_before_the_target() {
+        let before = persistence_scale(&synthetic_panel(&[]), "gdp_real_growth", 2011);
+        let with_later = synthetic_panel(&[(2011, 100.0), (2012, -40.0)]);
+        assert_eq!(
+            persistence_scale(&with_later, "gdp_real_growth", 2011),
+            before
+        );
+        // The later data do count for a target one year on.
+        assert_ne!(
+            persistence_scale(&with_later, "gdp_real_growth", 2012),
+            before
+        );
+    }
+
+    #[test]
+    fn persistence_scale_falls_back_to_all_indicators_then_to_none() {
+        let panel = synthetic_panel(&[]);
+        // cpi has three changes (< 10): the 23 changes of every indicator are pooled.
+        let changes: Vec<f64> = [1.0, -1.0]
+            .repeat(5)
+            .into_iter()
+            .chain([-2.0, 2.0].repeat(5))
+            .chain([0.5, -0.2, 0.3])
+            .collect();
+        let n = changes.len() as f64;
+        let mean = changes.iter().sum::<f64>() / n;
+        let sd = (changes.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let s = persistence_scale(&panel, "cpi", 2011).unwrap();
+        assert!((s - sd).abs() < 1e-12, "s = {s}, expected {sd}");
+        assert_eq!(persistence_scale(&Panel::default(), "cpi", 2011), None);
+        // A target of 2001 sees only the change of 2000 in each GDP series (and none of cpi): 2 changes.
+        assert!(persistence_scale(&panel, "cpi", 2001).is_some());
+        assert_eq!(persistence_scale(&panel, "cpi", 2000), None);
+    }
+
+    #[test]
+    fn reliability_bins_count_mean_probability_and_share_met_per_tenth() {
+        let pairs = [
+            (0.0, false),
+            (0.05, true),
+            (0.1, true),
+            (0.15, false),
+            (0.55, true),
+            (0.95, true),
+            (1.0, false),
+        ];
+        let bins = reliability_bins(&pairs);
+        assert_eq!(bins.len(), 10);
+        assert_eq!((bins[0].lo, bins[0].hi), (0.0, 0.1));
+        assert_eq!((bins[9].lo, bins[9].hi), (0.9, 1.0));
+        assert_eq!(
+            bins.iter().map(|b| b.n).collect::<Vec<_>>(),
+            [2, 2, 0, 0, 0, 1, 0, 0, 0, 2]
+        );
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-12);
+        assert!(close(bins[0].mean_p, 0.025) && close(bins[0].share_met, 0.5));
+        assert!(close(bins[1].mean_p, 0.125) && close(bins[1].share_met, 0.5));
+        assert!(close(bins[5].mean_p, 0.55) && close(bins[5].share_met, 1.0));
+        assert!(close(bins[9].mean_p, 0.975) && close(bins[9].share_met, 0.5));
+        assert_eq!((bins[2].mean_p, bins[2].share_met), (None, None));
+    }
+
+    #[test]
+    fn reliability_covers_the_engine_and_the_graded_baselines_on_the_calls_made() {
+        let call = |p_met: Option<f64>, met: bool, baselines: [f64; 4]| Call {
+            target: target(Qualifier::AtLeast, 5.0),
+            outcome: 0.0,
+            met,
+            p_met,
+            baselines,
+        };
+        let calls = [
+            call(Some(0.72), true, [1.0, 0.5, 1.0, 0.81]),
+            call(Some(0.35), false, [1.0, 0.4, 0.0, 0.12]),
+            call(None, true, [1.0, 0.9, 1.0, 0.99]), // not made by the engine: left out
+        ];
+        let tables = reliability(&calls);
+        let names: Vec<&str> = tables.iter().map(|t| t.0).collect();
+        assert_eq!(names, ["engine", "share_past_met", "persistence"]);
+        let n = |i: usize| tables[i].1.iter().map(|b| b.n).collect::<Vec<_>>();
+        assert_eq!(n(0), [0, 0, 0, 1, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(n(1), [0, 0, 0, 0, 1, 1, 0, 0, 0, 0]);
+        assert_eq!(n(2), [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
+        for name in PROBABILITY_BASELINES {
+            assert!(BASELINES.contains(&name));
+        }
     }
 
     #[test]

@@ -11,15 +11,44 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The files `indicast run` writes into `--out`.
-const OUTPUTS: [&str; 7] = [
+const OUTPUTS: [&str; 8] = [
     "assessment.csv",
     "forecasts.csv",
     "backtest.csv",
     "backtest_summary.csv",
     "calls.csv",
     "calls_summary.csv",
+    "calls_reliability.csv",
     "observations_used.csv",
 ];
+
+const BACKTEST_SUMMARY_HEADER: [&str; 13] = [
+    "treatment",
+    "origins",
+    "indicator",
+    "model",
+    "n",
+    "mae",
+    "rmse",
+    "coverage80",
+    "coverage95",
+    "n_naive",
+    "mae_naive_rows",
+    "naive_mae",
+    "mae_ratio",
+];
+
+/// Methods of calls_summary.csv, in order: the engine, then the baselines.
+const CALL_METHODS: [&str; 5] = [
+    "engine",
+    "always_met",
+    "share_past_met",
+    "last_year_meets",
+    "persistence",
+];
+
+/// Methods of calls_reliability.csv: those that give graded probabilities.
+const RELIABILITY_METHODS: [&str; 3] = ["engine", "share_past_met", "persistence"];
 
 const ASSESSMENT_HEADER: [&str; 20] = [
     "region",
@@ -166,6 +195,111 @@ fn targets_of(year: i32) -> BTreeSet<(String, String)> {
     out
 }
 
+/// `|a − b|` within what rounding to four decimals allows.
+fn close4(a: f64, b: f64, slack: f64) -> bool {
+    (a - b).abs() <= 5e-5 + slack + 1e-12
+}
+
+/// The naive benchmark in backtest_summary.csv, the persistence baseline in calls.csv and
+/// calls_summary.csv, and calls_reliability.csv, of a bundled run written to `out_dir`.
+fn check_benchmarks(out_dir: &Path) {
+    let summary = read_table(&out_dir.join("backtest_summary.csv"));
+    assert_eq!(
+        summary.header, BACKTEST_SUMMARY_HEADER,
+        "backtest_summary.csv header"
+    );
+    let mut same_rows = 0;
+    for row in &summary.rows {
+        let id = format!(
+            "{} {} {} {}",
+            field(row, "treatment"),
+            field(row, "origins"),
+            field(row, "indicator"),
+            field(row, "model")
+        );
+        let (n, n_naive) = (int(row, "n"), int(row, "n_naive"));
+        assert!((0..=n).contains(&n_naive), "{id}: n_naive {n_naive} of {n}");
+        if field(row, "mae_ratio").is_empty() {
+            continue;
+        }
+        let (mae_rows, naive) = (num(row, "mae_naive_rows"), num(row, "naive_mae"));
+        let ratio = num(row, "mae_ratio");
+        // Rounding of both four-decimal inputs, carried through the division.
+        let slack = 5e-5 / naive + 5e-5 * mae_rows / (naive * naive);
+        assert!(
+            close4(ratio, mae_rows / naive, slack),
+            "{id}: mae_ratio {ratio} != mae_naive_rows {mae_rows} / naive_mae {naive}"
+        );
+        if n == n_naive {
+            same_rows += 1;
+            let mae = num(row, "mae");
+            assert_eq!(mae, mae_rows, "{id}: same rows, same MAE");
+            assert!(
+                close4(ratio, mae / naive, slack),
+                "{id}: mae_ratio {ratio} != mae {mae} / naive_mae {naive}"
+            );
+        }
+    }
+    assert!(same_rows > 0, "no row compares all its forecasts");
+    let combined = summary.rows.iter().find(|r| {
+        field(r, "treatment") == "dummies"
+            && field(r, "origins") == "all_origins"
+            && field(r, "indicator") == "ALL"
+            && field(r, "model") == "combined"
+    });
+    let combined = combined.expect("backtest_summary.csv has the ALL row of combined");
+    assert!(num(combined, "naive_mae") > 0.0 && num(combined, "mae_ratio") > 0.0);
+
+    let calls = read_table(&out_dir.join("calls.csv"));
+    assert_eq!(calls.header.last().map(String::as_str), Some("persistence"));
+    assert!(!calls.rows.is_empty(), "calls.csv has no calls");
+    for row in &calls.rows {
+        let p = num(row, "persistence");
+        assert!((0.0..=1.0).contains(&p), "persistence {p} in {row:?}");
+    }
+
+    let scores = read_table(&out_dir.join("calls_summary.csv"));
+    let methods: Vec<&str> = scores.rows.iter().map(|r| field(r, "method")).collect();
+    assert_eq!(methods, CALL_METHODS, "calls_summary.csv methods");
+    let made = int(&scores.rows[0], "n");
+
+    let rel = read_table(&out_dir.join("calls_reliability.csv"));
+    assert_eq!(
+        rel.header,
+        ["method", "bin_lo", "bin_hi", "n", "mean_p_met", "share_met"],
+        "calls_reliability.csv header"
+    );
+    for method in RELIABILITY_METHODS {
+        let bins: Vec<_> = rel
+            .rows
+            .iter()
+            .filter(|r| field(r, "method") == method)
+            .collect();
+        assert_eq!(bins.len(), 10, "{method}: ten bins");
+        assert_eq!(
+            bins.iter().map(|b| int(b, "n")).sum::<i32>(),
+            made,
+            "{method}: every call the engine made is binned once"
+        );
+        for (i, b) in bins.iter().enumerate() {
+            let (lo, hi) = (num(b, "bin_lo"), num(b, "bin_hi"));
+            assert!((lo - i as f64 / 10.0).abs() < 1e-9 && (hi - lo - 0.1).abs() < 1e-9);
+            if int(b, "n") == 0 {
+                assert!(field(b, "mean_p_met").is_empty() && field(b, "share_met").is_empty());
+                continue;
+            }
+            let p = num(b, "mean_p_met");
+            assert!(
+                lo - 1e-4 <= p && p <= hi + 1e-4,
+                "{method}: mean {p} outside its bin {lo}–{hi}"
+            );
+            assert!((0.0..=1.0).contains(&num(b, "share_met")));
+        }
+    }
+    let listed: BTreeSet<&str> = rel.rows.iter().map(|r| field(r, "method")).collect();
+    assert_eq!(listed, RELIABILITY_METHODS.into_iter().collect());
+}
+
 /// Names of the entries of a directory, with their contents (files) or `None` (directories).
 fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     fs::read_dir(dir)
@@ -199,6 +333,7 @@ fn bundled_run_writes_all_outputs_and_assesses_the_ten_targets_of_2023() {
 
     let table = read_table(&out_dir.join("assessment.csv"));
     assert_eq!(table.header, ASSESSMENT_HEADER, "assessment.csv header");
+    check_benchmarks(&out_dir);
 
     let expected: Vec<(&str, &str)> = vec![
         ("China", "gdp_real_growth"),

@@ -12,7 +12,7 @@ use crate::data::{Basis, INDICATOR_COLUMNS, Qualifier};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction, Quantity, Section};
 use crate::forecast::Dist;
-use crate::run::{Accuracy, BacktestRow, RunResult};
+use crate::run::{Accuracy, BacktestRow, NaiveBenchmark, RunResult};
 use crate::scenario::Outcome;
 use crate::targets::{self, BASELINES};
 
@@ -237,6 +237,27 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
         "calls_summary.csv".into(),
         csv_bytes(&["method", "n", "brier", "log_score"], calls_summary(r))?,
     ));
+    let rows = targets::reliability(&r.calls)
+        .into_iter()
+        .flat_map(|(method, bins)| {
+            bins.into_iter().map(move |b| {
+                vec![
+                    method.to_string(),
+                    format!("{:.1}", b.lo),
+                    format!("{:.1}", b.hi),
+                    b.n.to_string(),
+                    opt(b.mean_p),
+                    opt(b.share_met),
+                ]
+            })
+        });
+    files.push((
+        "calls_reliability.csv".into(),
+        csv_bytes(
+            &["method", "bin_lo", "bin_hi", "n", "mean_p_met", "share_met"],
+            rows,
+        )?,
+    ));
 
     // observations_used.csv: which row each growth value came from.
     let mut rows = Vec::new();
@@ -275,7 +296,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
-/// Rows of the calls summary: the engine and the three baselines, on the calls the engine could make.
+/// Rows of the calls summary: the engine and every baseline, on the calls the engine could make.
 pub fn calls_summary(r: &RunResult) -> Vec<Vec<String>> {
     let made: Vec<_> = r.calls.iter().filter(|c| c.p_met.is_some()).collect();
     let mut rows = Vec::new();
@@ -296,6 +317,9 @@ pub fn calls_summary(r: &RunResult) -> Vec<Vec<String>> {
     rows
 }
 
+/// `backtest_summary.csv`: per treatment, origins, indicator and model the [`Accuracy`] of all rows and,
+/// beside it, the [`NaiveBenchmark`] of the rows that have a previous-year value (`n_naive` of them:
+/// the model's MAE on them, the naive MAE, their ratio).
 fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
     let mut rows = Vec::new();
     let mut add = |treatment: &str,
@@ -314,7 +338,8 @@ fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
                 .push(b);
         }
         for ((indicator, model), rs) in groups {
-            let a = Accuracy::of(rs);
+            let a = Accuracy::of(rs.iter().copied());
+            let naive = NaiveBenchmark::of(rs.iter().copied(), &r.panel);
             rows.push(vec![
                 treatment.to_string(),
                 scope.to_string(),
@@ -325,6 +350,10 @@ fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
                 f4(a.rmse),
                 f4(a.coverage80),
                 f4(a.coverage95),
+                naive.n.to_string(),
+                opt((naive.n > 0).then_some(naive.mae)),
+                opt((naive.n > 0).then_some(naive.naive_mae)),
+                opt(naive.mae_ratio()),
             ]);
         }
     };
@@ -351,6 +380,10 @@ fn backtest_summary(r: &RunResult) -> Result<Vec<u8>> {
             "rmse",
             "coverage80",
             "coverage95",
+            "n_naive",
+            "mae_naive_rows",
+            "naive_mae",
+            "mae_ratio",
         ],
         rows,
     )
