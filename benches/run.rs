@@ -16,6 +16,7 @@ fn whole_run(c: &mut Criterion) {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     };
     c.bench_function("run_bundled_as_of_2022", |b| {
         b.iter(|| {
@@ -46,6 +47,7 @@ fn three_scenarios(c: &mut Criterion) {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     };
     let r = run(&cfg).expect("bundled data are valid");
     let sys = System::new(&r, 0.5).expect("system");
@@ -89,6 +91,7 @@ fn all_charts(c: &mut Criterion) {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     };
     let r = run(&cfg).expect("bundled data are valid");
     let dir = tempfile::tempdir().expect("temp dir");

@@ -20,6 +20,7 @@
 //!     tolerance: 0.5,
 //!     calibrate: true,
 //!     reports: Reports::Bundled,
+//!     add_data: Vec::new(),
 //! };
 //! let result = run(&cfg)
 //!     .expect("bundled data are valid");

@@ -19,7 +19,7 @@ use indicast::scenario::{self, McConfig, Scenario, System};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast extract seeds/zibo-2023-government-work-report.txt --out extracted\n  indicast scenario scenarios/*.toml\n  indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
+    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast run --add-data ../shared/data/provinces --as-of 2018   the bundled data plus 16 provinces\n  indicast extract seeds/zibo-2023-government-work-report.txt --out extracted\n  indicast scenario scenarios/*.toml\n  indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,9 +36,16 @@ enum Command {
     /// assessment.csv, forecasts.csv, backtest.csv, backtest_summary.csv (with the naive benchmark),
     /// calls.csv, calls_summary.csv, calls_reliability.csv, observations_used.csv.
     ///
+    /// --add-data DIR (repeatable) adds another directory's regions, indicators and targets to the data
+    /// in use: they are forecast, backtested and scored too and appear in every CSV, while the printed
+    /// table, the charts and the report stay on the regions of the data in use (--all-regions: all).
+    ///
     /// Example: indicast run --as-of 2018 --out out-2018   (a planner in December 2018, targets of 2019)
+    ///
+    /// Example: indicast run --add-data ../shared/data/provinces --as-of 2018   (16 provinces beside China,
+    /// Shandong and Zibo: more backtests and past target calls; the table still shows China, Shandong, Zibo)
     Run {
-        /// Use only data up to this year and assess the targets of the following year [default: last year with data].
+        /// Use only data up to this year and assess the targets of the following year [default: last year with data, of the bundled data or --data DIR].
         #[arg(long, value_name = "YEAR")]
         as_of: Option<i32>,
         /// Output directory (created if missing; files are replaced atomically).
@@ -47,6 +54,12 @@ enum Command {
         /// Read the input CSVs from this directory instead of the bundled data.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        #[command(flatten)]
+        add: AddData,
+        /// Show the targets of every region in the printed table, the charts and the report, not only
+        /// those of the bundled data (or --data DIR) when --add-data is given.
+        #[arg(long)]
+        all_regions: bool,
         /// Take the coming year's targets from this work report (UTF-8 or GBK text); repeatable.
         /// Default: the bundled report with the bundled data, none with --data.
         #[arg(long, value_name = "FILE")]
@@ -72,10 +85,15 @@ enum Command {
     /// Exit 0 when the data can be used (warnings go to stderr), 2 otherwise.
     ///
     /// Example: indicast check --data mycity/
+    ///
+    /// Example: indicast check --add-data ../shared/data/provinces   (the bundled data and the provinces,
+    /// validated together: parents, units and duplicates across the files)
     Check {
         /// The directory to check (indicators.csv, targets.csv, regions.csv, …) [default: the bundled data].
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        #[command(flatten)]
+        add: AddData,
     },
     /// Read the targets and reported results out of a government work report (Chinese text).
     ///
@@ -123,6 +141,10 @@ enum Command {
         files: Vec<PathBuf>,
         #[command(flatten)]
         mc: McArgs,
+        /// Print and chart the targets of every region, not only those of the bundled data when
+        /// --add-data is given (scenario_results.csv always has all).
+        #[arg(long)]
+        all_regions: bool,
     },
     /// Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).
     ///
@@ -188,6 +210,13 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         chart: ChartArgs,
+        /// The --add-data directories of the run: their region names (and indicator names) label the
+        /// chart, and the scorecard and scenarios charts leave their regions out unless --all-regions.
+        #[command(flatten)]
+        add: AddData,
+        /// Scorecard and scenarios charts: every region of the CSVs, also those of --add-data.
+        #[arg(long)]
+        all_regions: bool,
     },
     /// The driver value at which a target reaches a given probability of being met.
     ///
@@ -303,12 +332,30 @@ struct McArgs {
     tolerance: f64,
     #[command(flatten)]
     chart: ChartArgs,
+    #[command(flatten)]
+    add: AddData,
+}
+
+/// `--add-data DIR`, shared by every command that reads the data set.
+#[derive(Debug, Clone, clap::Args)]
+struct AddData {
+    /// Add another data directory to the data in use (repeatable): its regions.csv, indicators.csv,
+    /// targets.csv and, if present, report_targets.csv, indicator_meta.csv, events.csv, breaks.csv.
+    ///
+    /// Every file is optional, but one of the first three must be there. Files are validated together
+    /// with the data in use: a region's parent may be a region of the bundled data (a city under
+    /// Shandong needs only its own row), a region defined again must have the same parent, and every
+    /// problem is listed with file, line and column. Nothing is copied. Example:
+    ///   indicast run --add-data ../shared/data/provinces --as-of 2018
+    #[arg(long = "add-data", value_name = "DIR", verbatim_doc_comment)]
+    add_data: Vec<PathBuf>,
 }
 
 /// Read scenario files, run the engine at their as-of year, and parse them against its vocabulary.
 fn load_scenarios(
     files: &[PathBuf],
     tolerance: f64,
+    add_data: &[PathBuf],
 ) -> Result<(RunResult, System, Vec<Scenario>), String> {
     let mut texts = Vec::new();
     for f in files {
@@ -354,6 +401,7 @@ fn load_scenarios(
         tolerance,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: add_data.to_vec(),
     };
     let run = run(&cfg).map_err(|e| match &as_of {
         Some((_, place)) => format!("{place}: {e}"),
@@ -410,6 +458,8 @@ fn main() -> ExitCode {
             as_of,
             out,
             data,
+            add,
+            all_regions,
             report: report_files,
             region,
             tolerance,
@@ -434,11 +484,15 @@ fn main() -> ExitCode {
                 tolerance,
                 calibrate: !no_calibration,
                 reports,
+                add_data: add.add_data,
             };
-            let result = match run(&cfg) {
+            let mut result = match run(&cfg) {
                 Ok(r) => r,
                 Err(e) => return fail(e),
             };
+            if all_regions {
+                result.data.clear_focus();
+            }
             let files = match report::render(&result) {
                 Ok(f) => f,
                 Err(e) => return fail(e),
@@ -473,9 +527,9 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Check { data } => {
+        Command::Check { data, add } => {
             let source = data.map_or(DataSource::Bundled, DataSource::Dir);
-            let ds = match data::load(&source) {
+            let ds = match data::load_layers(&source, &add.add_data) {
                 Ok(d) => d,
                 Err(e) => return fail(e),
             };
@@ -487,9 +541,15 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|o| (o.region.as_str(), o.indicator.as_str()))
                 .collect();
+            let added = ds.added_regions().len();
             println!(
-                "ok: {} regions, {} observations in {} series, {} targets{}",
+                "ok: {} regions{}, {} observations in {} series, {} targets{}",
                 ds.regions.len(),
+                if added > 0 {
+                    format!(" ({added} from --add-data)")
+                } else {
+                    String::new()
+                },
                 ds.observations.len(),
                 series.len(),
                 ds.targets.len(),
@@ -663,15 +723,20 @@ fn main() -> ExitCode {
             target,
             output,
             chart,
+            add,
+            all_regions,
         } => {
             let style = match chart.style() {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let data = match data::load(&DataSource::Bundled) {
+            let mut data = match data::load_layers(&DataSource::Bundled, &add.add_data) {
                 Ok(d) => d,
                 Err(e) => return fail(e),
             };
+            if all_regions {
+                data.clear_focus();
+            }
             let path = output.unwrap_or_else(|| {
                 let stem = target
                     .as_deref()
@@ -692,11 +757,19 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Scenario { files, mc } => {
-            let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance) {
-                Ok(x) => x,
-                Err(e) => return fail(e),
-            };
+        Command::Scenario {
+            files,
+            mc,
+            all_regions,
+        } => {
+            let (mut run, sys, scenarios) =
+                match load_scenarios(&files, mc.tolerance, &mc.add.add_data) {
+                    Ok(x) => x,
+                    Err(e) => return fail(e),
+                };
+            if all_regions {
+                run.data.clear_focus();
+            }
             let mcc = McConfig {
                 draws: mc.draws as usize,
                 seed: mc.seed,
@@ -749,7 +822,8 @@ fn main() -> ExitCode {
                 return fail(format!("--prob {prob} must be strictly between 0 and 1"));
             }
             let files: Vec<PathBuf> = file.into_iter().collect();
-            let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance) {
+            let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance, &mc.add.add_data)
+            {
                 Ok(x) => x,
                 Err(e) => return fail(e),
             };

@@ -17,7 +17,7 @@ use crate::targets::{self, Assessment, Call};
 pub struct RunConfig {
     /// Where the data come from.
     pub source: DataSource,
-    /// As-of year; `None` = the last year with data.
+    /// As-of year; `None` = the last year with data (of the regions of `source`, when `add_data` is given).
     pub as_of: Option<i32>,
     /// Tolerance of `about` growth targets in percentage points.
     pub tolerance: f64,
@@ -25,6 +25,11 @@ pub struct RunConfig {
     pub calibrate: bool,
     /// Work reports to take targets from (see [`Reports`]).
     pub reports: Reports,
+    /// Directories whose files are added to `source` (`--add-data DIR`, in order; see
+    /// [`data::load_layers`]): their regions are forecast, backtested and scored too and appear in every
+    /// CSV, while the printed table, the charts and the report stay on the regions of `source`
+    /// ([`Dataset::focus`]). Empty: `source` alone.
+    pub add_data: Vec<PathBuf>,
 }
 
 /// Which government work reports `run` reads its coming-year targets from.
@@ -257,7 +262,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
             cfg.tolerance
         )));
     }
-    let mut data = data::load(&cfg.source)?;
+    let mut data = data::load_layers(&cfg.source, &cfg.add_data)?;
     add_report_targets(&mut data, &cfg.reports)?;
     let last_year = data
         .observations
@@ -273,7 +278,15 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         .map(|o| o.year)
         .min()
         .unwrap_or(last_year);
-    let as_of = cfg.as_of.unwrap_or(last_year);
+    // Default: the last year of the focus regions (added directories may reach further).
+    let focus_last = data
+        .observations
+        .iter()
+        .filter(|o| o.period == "FY" && data.in_focus(&o.region))
+        .map(|o| o.year)
+        .max()
+        .unwrap_or(last_year);
+    let as_of = cfg.as_of.unwrap_or(focus_last);
     if as_of <= first_year || as_of > last_year {
         return Err(Error::Config(format!(
             "--as-of {as_of} is outside the data: use a year from {} to {last_year} (forecasts are one year ahead of the as-of year)",

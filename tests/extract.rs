@@ -328,6 +328,7 @@ fn run_targets_extracted_from_the_seed_equal_the_hand_transcription() {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     };
     let r = run(&cfg).unwrap();
     let got: Vec<(String, i32, String, f64, Qualifier)> = r

@@ -16,6 +16,7 @@ fn bundled() -> RunResult {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     })
     .expect("bundled run")
 }

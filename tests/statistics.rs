@@ -324,6 +324,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     };
     let original = run(&cfg(DataSource::Bundled)).unwrap();
     let modified = run(&cfg(DataSource::Dir(dir.path().to_path_buf()))).unwrap();
@@ -338,6 +339,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
         tolerance: 0.5,
         calibrate: true,
         reports: Reports::Bundled,
+        add_data: Vec::new(),
     };
     let a = run(&later(DataSource::Bundled)).unwrap();
     let b = run(&later(DataSource::Dir(dir.path().to_path_buf()))).unwrap();

@@ -4,11 +4,28 @@
 //!
 //! Every problem is reported with file, line, column and what was expected; a file with any problem is
 //! rejected as a whole ([`Error::InvalidData`]).
+//!
+//! Sources: the bundled data or a directory ([`DataSource`], read by [`load`]), and any number of added
+//! directories laid over it ([`load_layers`], `--add-data DIR`): a planner adds a city, or the provinces
+//! of `../shared/data/provinces`, without copying the bundled files. The tables of all sources are merged
+//! before they are validated (one region tree, rows checked against the merged regions), and
+//! [`Dataset::focus`] remembers the primary source's regions, which the printed table, the charts and
+//! the report keep to:
+//!
+//! ```
+//! use indicast::data::{self, DataSource};
+//! # let dir = tempfile::tempdir().unwrap();
+//! // A city under the bundled Shandong: its own row is all regions.csv needs.
+//! std::fs::write(dir.path().join("regions.csv"), "region,parent\nWeifang,Shandong\n").unwrap();
+//! let ds = data::load_layers(&DataSource::Bundled, &[dir.path().to_path_buf()]).unwrap();
+//! assert_eq!(ds.regions["Weifang"].parent.as_deref(), Some("Shandong"));
+//! assert!(ds.in_focus("Zibo") && !ds.in_focus("Weifang"));
+//! ```
 
 pub(crate) mod csvin;
 pub mod panel;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Problem, Result};
@@ -249,6 +266,35 @@ pub struct Dataset {
     pub targets: Vec<Target>,
     /// Normalisations applied while reading (encoding, separators, number formats), for the user.
     pub warnings: Vec<String>,
+    /// The regions the printed table, the charts and the report show: those of the primary source
+    /// (the bundled data or `--data DIR`), not the ones only an added directory defines
+    /// ([`load_layers`]). Empty = every region (see [`Dataset::in_focus`], [`Dataset::clear_focus`]).
+    /// The engine, the backtests, the calls and the CSV outputs cover every region regardless.
+    pub focus: BTreeSet<String>,
+}
+
+impl Dataset {
+    /// Whether `region` is shown in the printed table, the charts and the report: a region of the
+    /// primary source, or any region when the focus is empty. A region the data do not define at all
+    /// (e.g. a row of a result CSV from another data set) is shown too: only regions that an added
+    /// directory brought in are set aside.
+    pub fn in_focus(&self, region: &str) -> bool {
+        self.focus.is_empty() || self.focus.contains(region) || !self.regions.contains_key(region)
+    }
+
+    /// Show every region (`--all-regions`).
+    pub fn clear_focus(&mut self) {
+        self.focus.clear();
+    }
+
+    /// Regions that only added directories define (outside the focus), in key order.
+    pub fn added_regions(&self) -> Vec<&str> {
+        self.regions
+            .keys()
+            .filter(|r| !self.in_focus(r))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// Where the input files come from.
@@ -309,43 +355,231 @@ impl DataSource {
     }
 }
 
-/// Load and validate every input file. All problems of all files are reported together; unambiguous
-/// spreadsheet habits (GBK encoding, BOM, CRLF, `;` separators, full-width digits, thousands separators,
-/// `5.5%`) are accepted and listed in [`Dataset::warnings`].
+/// Load and validate every input file of `source`. All problems of all files are reported together;
+/// unambiguous spreadsheet habits (GBK encoding, BOM, CRLF, `;` separators, full-width digits, thousands
+/// separators, `5.5%`) are accepted and listed in [`Dataset::warnings`]. Same as [`load_layers`] with no
+/// added directory.
 pub fn load(source: &DataSource) -> Result<Dataset> {
+    load_layers(source, &[])
+}
+
+/// The files an added directory may hold; at least one of the first three must be there.
+const LAYER_FILES: [&str; 3] = ["regions.csv", "indicators.csv", "targets.csv"];
+
+/// The tables of one source, in reading order (absent optional files are `None`).
+struct Tables {
+    regions: Option<Table>,
+    meta: Option<Table>,
+    events: Option<Table>,
+    breaks: Option<Table>,
+    indicators: Option<Table>,
+    targets: Vec<Table>,
+}
+
+impl Tables {
+    /// Read the tables of `source`; `primary`: regions.csv, indicators.csv and targets.csv are required
+    /// (in an added directory every file is optional).
+    fn read(source: &DataSource, primary: bool) -> Result<Tables> {
+        let table = |name: &str, required: bool| -> Result<Option<Table>> {
+            let required = required && primary;
+            match source.read(name, required)? {
+                Some((file, text, gbk)) => {
+                    let t = Table::parse(&file, &text)?;
+                    if gbk {
+                        t.note("file decoded as GB18030/GBK", 1);
+                    }
+                    Ok(Some(t))
+                }
+                None if required => Err(Error::Config(format!("{name} is required"))),
+                None => Ok(None),
+            }
+        };
+        Ok(Tables {
+            regions: table("regions.csv", true)?,
+            meta: table("indicator_meta.csv", false)?,
+            events: table("events.csv", false)?,
+            breaks: table("breaks.csv", false)?,
+            indicators: table("indicators.csv", true)?,
+            targets: [("targets.csv", true), ("report_targets.csv", false)]
+                .into_iter()
+                .map(|(name, required)| table(name, required))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect(),
+        })
+    }
+
+    /// Every table, in reading order (for the warnings).
+    fn all(&self) -> impl Iterator<Item = &Table> {
+        [
+            &self.regions,
+            &self.meta,
+            &self.events,
+            &self.breaks,
+            &self.indicators,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(&self.targets)
+    }
+}
+
+/// An added directory must exist, be a directory, hold at least one of [`LAYER_FILES`], and be read
+/// once (not also the primary directory or another added one).
+fn check_added(source: &DataSource, added: &[PathBuf]) -> Result<()> {
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    if let DataSource::Dir(dir) = source {
+        if let Ok(c) = dir.canonicalize() {
+            seen.push((c, format!("the data directory {}", dir.display())));
+        }
+    }
+    for dir in added {
+        let shown = dir.display();
+        if !dir.exists() {
+            return Err(Error::Config(format!(
+                "added data directory {shown} does not exist; expected a directory with regions.csv, indicators.csv and/or targets.csv"
+            )));
+        }
+        if !dir.is_dir() {
+            return Err(Error::Config(format!(
+                "added data {shown} is not a directory; expected a directory with regions.csv, indicators.csv and/or targets.csv"
+            )));
+        }
+        if !LAYER_FILES.iter().any(|f| dir.join(f).is_file()) {
+            return Err(Error::Config(format!(
+                "added data directory {shown} has none of {}; expected at least one (and optionally report_targets.csv, indicator_meta.csv, events.csv, breaks.csv)",
+                LAYER_FILES.join(", ")
+            )));
+        }
+        if let Ok(c) = dir.canonicalize() {
+            if let Some((_, other)) = seen.iter().find(|(p, _)| *p == c) {
+                return Err(Error::Config(format!(
+                    "added data directory {shown} is {other} again; give each directory once"
+                )));
+            }
+            seen.push((c, format!("the added directory {shown}")));
+        }
+    }
+    Ok(())
+}
+
+/// Load and validate the files of `source` and of every directory in `added` (`--add-data DIR`, in
+/// order), merged table by table: one set of regions, one set of observations, targets, breaks, events
+/// and indicator metadata, as if the files had been concatenated — without copying them.
+///
+/// - Every file of an added directory is optional (regions.csv, indicators.csv, targets.csv,
+///   report_targets.csv, indicator_meta.csv, events.csv, breaks.csv), but a directory with none of
+///   regions.csv, indicators.csv and targets.csv, a missing directory, or a directory given twice is an
+///   error ([`Error::Config`]).
+/// - Regions: the hierarchy is validated once on the merged set (a parent may be defined in another
+///   source; no cycles). A region defined again with the same parent is accepted (the first definition
+///   is kept: an added directory may repeat its parents); with another parent it is a problem naming
+///   both files and lines.
+/// - Observations, breaks and targets of an added directory are validated against the merged regions
+///   and appended after those of the sources before it; a row duplicating one of another file (same
+///   region, indicator, period, year, vintage and source), or a level series in another scale than in
+///   another file, is a problem. The first definition of a target wins (as for report_targets.csv).
+/// - Indicator metadata: the first definition of an indicator wins; another `direction` is a problem.
+///   Intervention years are the union.
+///
+/// All problems of all files are reported together ([`Error::InvalidData`]). [`Dataset::focus`] holds
+/// the regions of `source`, so that tables and charts can stay on them.
+pub fn load_layers(source: &DataSource, added: &[PathBuf]) -> Result<Dataset> {
+    check_added(source, added)?;
+    let mut sources = vec![Tables::read(source, true)?];
+    for dir in added {
+        sources.push(Tables::read(&DataSource::Dir(dir.clone()), false)?);
+    }
     let mut problems = Vec::new();
     let mut ds = Dataset::default();
-    let table = |name: &str, required: bool| -> Result<Option<Table>> {
-        match source.read(name, required)? {
-            Some((file, text, gbk)) => {
-                let t = Table::parse(&file, &text)?;
-                if gbk {
-                    t.note("file decoded as GB18030/GBK", 1);
+
+    // Regions: the rows of every file, then one check of the merged tree.
+    let mut origin: HashMap<String, (String, u64)> = HashMap::new();
+    for (i, t) in sources.iter().enumerate() {
+        let Some(t) = &t.regions else { continue };
+        for (region, line) in parse_regions(t, &mut problems) {
+            match ds.regions.get(&region.name) {
+                None => {
+                    if i == 0 {
+                        ds.focus.insert(region.name.clone());
+                    }
+                    origin.insert(region.name.clone(), (t.file.clone(), line));
+                    ds.regions.insert(region.name.clone(), region);
                 }
-                Ok(Some(t))
+                Some(first) if first.parent == region.parent => {}
+                Some(first) => {
+                    let (file, first_line) = &origin[&region.name];
+                    let parent = |p: &Option<String>| {
+                        p.as_ref().map_or("no parent (a root)".to_string(), |p| {
+                            format!("parent `{p}`")
+                        })
+                    };
+                    problems.push(Problem {
+                        file: t.file.clone(),
+                        line,
+                        column: "parent".into(),
+                        message: format!(
+                            "region `{}` has {} here but {} in {file} line {first_line}; a region has one parent: use the same one, or another region key",
+                            region.name,
+                            parent(&region.parent),
+                            parent(&first.parent)
+                        ),
+                    });
+                }
             }
-            None if required => Err(Error::Config(format!("{name} is required"))),
-            None => Ok(None),
         }
+    }
+    check_tree(&ds.regions, &origin, !added.is_empty(), &mut problems);
+
+    // Indicator metadata: first definition wins, a different direction is a problem.
+    let mut meta_origin: HashMap<String, (String, u64)> = HashMap::new();
+    let word = |d: Direction| match d {
+        Direction::HigherIsBetter => "higher_is_better",
+        Direction::Ceiling => "ceiling",
     };
-    let mut tables: Vec<Table> = Vec::new();
-    if let Some(t) = table("regions.csv", true)? {
-        ds.regions = parse_regions(&t, &mut problems);
-        tables.push(t);
+    for (i, t) in sources.iter().enumerate() {
+        let Some(t) = &t.meta else { continue };
+        for (id, m, line) in parse_meta(t, &mut problems) {
+            match ds.meta.get(&id) {
+                Some(first) if i > 0 => {
+                    if first.direction != m.direction {
+                        let (file, first_line) = &meta_origin[&id];
+                        problems.push(Problem {
+                            file: t.file.clone(),
+                            line,
+                            column: "direction".into(),
+                            message: format!(
+                                "indicator `{id}` is `{}` here but `{}` in {file} line {first_line}; an indicator has one direction",
+                                word(m.direction),
+                                word(first.direction)
+                            ),
+                        });
+                    }
+                }
+                _ => {
+                    // Within one file the last row wins, as it always has.
+                    meta_origin.insert(id.clone(), (t.file.clone(), line));
+                    ds.meta.insert(id, m);
+                }
+            }
+        }
     }
-    if let Some(t) = table("indicator_meta.csv", false)? {
-        ds.meta = parse_meta(&t, &mut problems);
-        tables.push(t);
+
+    for t in sources.iter().filter_map(|s| s.events.as_ref()) {
+        ds.intervention_years.extend(parse_events(t, &mut problems));
     }
-    if let Some(t) = table("events.csv", false)? {
-        ds.intervention_years = parse_events(&t, &mut problems);
-        tables.push(t);
+    ds.intervention_years.sort_unstable();
+    ds.intervention_years.dedup();
+
+    for t in sources.iter().filter_map(|s| s.breaks.as_ref()) {
+        let parsed = parse_breaks(t, &ds.regions, &mut problems);
+        ds.breaks.extend(parsed);
     }
-    if let Some(t) = table("breaks.csv", false)? {
-        ds.breaks = parse_breaks(&t, &ds.regions, &mut problems);
-        tables.push(t);
-    }
-    if let Some(t) = table("indicators.csv", true)? {
+
+    // Observations: each file against the merged regions; then checks across files.
+    let mut files: Vec<(&str, Vec<Observation>)> = Vec::new();
+    for t in sources.iter().filter_map(|s| s.indicators.as_ref()) {
         if t.rows.is_empty() {
             problems.push(Problem {
                 file: t.file.clone(),
@@ -354,18 +588,21 @@ pub fn load(source: &DataSource) -> Result<Dataset> {
                 message: "no rows after the header; expected one row per value".into(),
             });
         }
-        ds.observations = parse_observations(&t, &ds.regions, &mut problems);
-        unit_mixes(&t.file, &ds.observations, &mut problems);
-        tables.push(t);
+        files.push((&t.file, parse_observations(t, &ds.regions, &mut problems)));
     }
-    for (name, required) in [("targets.csv", true), ("report_targets.csv", false)] {
-        if let Some(t) = table(name, required)? {
-            let parsed = parse_targets(&t, &ds.regions, &ds.meta, &mut problems);
-            ds.targets.extend(parsed);
-            tables.push(t);
-        }
+    unit_mixes(&files, &mut problems);
+    duplicates_across(&files, &mut problems);
+    ds.observations = files.into_iter().flat_map(|(_, obs)| obs).collect();
+
+    for t in sources.iter().flat_map(|s| &s.targets) {
+        let parsed = parse_targets(t, &ds.regions, &ds.meta, &mut problems);
+        ds.targets.extend(parsed);
     }
-    ds.warnings = tables.iter().flat_map(Table::warnings).collect();
+    ds.warnings = sources
+        .iter()
+        .flat_map(Tables::all)
+        .flat_map(Table::warnings)
+        .collect();
     if problems.is_empty() {
         Ok(ds)
     } else {
@@ -373,39 +610,135 @@ pub fn load(source: &DataSource) -> Result<Dataset> {
     }
 }
 
+/// Parents must exist, and following parents must end at a root (no cycles). `origin`: the file and line
+/// defining each region; `layered`: regions come from more than one source (only the message differs).
+fn check_tree(
+    regions: &BTreeMap<String, Region>,
+    origin: &HashMap<String, (String, u64)>,
+    layered: bool,
+    problems: &mut Vec<Problem>,
+) {
+    for (name, region) in regions {
+        let (file, line) = origin[name].clone();
+        if let Some(parent) = &region.parent {
+            if !regions.contains_key(parent) {
+                problems.push(Problem {
+                    file,
+                    line,
+                    column: "parent".into(),
+                    message: if layered {
+                        format!(
+                            "unknown region parent `{parent}`; expected a region defined in regions.csv of the data or of an added directory, or an empty field for a root"
+                        )
+                    } else {
+                        format!(
+                            "unknown region parent `{parent}`; expected a region defined in this file or an empty field for a root"
+                        )
+                    },
+                });
+                continue;
+            }
+        }
+        let mut cur = region.parent.clone();
+        let mut steps = 0;
+        while let Some(p) = cur {
+            steps += 1;
+            if steps > regions.len() {
+                problems.push(Problem {
+                    file: file.clone(),
+                    line,
+                    column: "parent".into(),
+                    message: format!("the parent chain of `{name}` loops; expected a tree"),
+                });
+                break;
+            }
+            cur = regions.get(&p).and_then(|r| r.parent.clone());
+        }
+    }
+}
+
+/// A row of an added file that repeats a row of an earlier file (same region, indicator, period, year,
+/// vintage and source) is as ambiguous as a duplicate within one file.
+fn duplicates_across(files: &[(&str, Vec<Observation>)], problems: &mut Vec<Problem>) {
+    if files.len() < 2 {
+        return;
+    }
+    type Key<'a> = (&'a str, &'a str, &'a str, i32, Vintage, &'a str);
+    let mut first: HashMap<Key<'_>, (&str, u64)> = HashMap::new();
+    for (file, obs) in files {
+        let mut own: Vec<(Key<'_>, u64)> = Vec::new();
+        for o in obs {
+            let k = (
+                o.region.as_str(),
+                o.indicator.as_str(),
+                o.period.as_str(),
+                o.year,
+                o.vintage,
+                o.source.as_str(),
+            );
+            match first.get(&k) {
+                Some((other, line)) => problems.push(Problem {
+                    file: file.to_string(),
+                    line: o.line,
+                    column: String::new(),
+                    message: format!(
+                        "duplicate of {other} line {line} (same region, indicator, period, year, vintage and source); keep one row or give each its own vintage or source"
+                    ),
+                }),
+                None => own.push((k, o.line)),
+            }
+        }
+        for (k, line) in own {
+            first.entry(k).or_insert((file, line));
+        }
+    }
+}
+
 /// One scale per level series and currency: a series in 亿元 for some years and 万元 for others is most
 /// often a mix-up (a value typed in one unit, labelled with the other), so it is rejected rather than
-/// converted. Different base units (CNY and USD) are different measurements and are kept apart.
-fn unit_mixes(file: &str, obs: &[Observation], problems: &mut Vec<Problem>) {
+/// converted. Different base units (CNY and USD) are different measurements and are kept apart. Checked
+/// across all `files` (name, observations) together.
+fn unit_mixes(files: &[(&str, Vec<Observation>)], problems: &mut Vec<Problem>) {
     let base = |u: &str| -> String {
         match u.split_once('_') {
             Some((scale, rest)) if scale.starts_with(|c: char| c.is_ascii_digit()) => rest.into(),
             _ => u.into(),
         }
     };
-    let mut first: BTreeMap<(&str, &str, &str, String), (&str, u64)> = BTreeMap::new();
-    for o in obs.iter().filter(|o| o.kind == Kind::Level) {
-        let key = (
-            o.region.as_str(),
-            o.indicator.as_str(),
-            o.period.as_str(),
-            base(&o.unit),
-        );
-        match first.get(&key) {
-            None => {
-                first.insert(key, (o.unit.as_str(), o.line));
+    // (region, indicator, period, base unit) → (unit, line, file) of its first level.
+    type Series<'a> = (&'a str, &'a str, &'a str, String);
+    let mut first: BTreeMap<Series<'_>, (&str, u64, &str)> = BTreeMap::new();
+    for (file, obs) in files {
+        for o in obs.iter().filter(|o| o.kind == Kind::Level) {
+            let key = (
+                o.region.as_str(),
+                o.indicator.as_str(),
+                o.period.as_str(),
+                base(&o.unit),
+            );
+            match first.get(&key) {
+                None => {
+                    first.insert(key, (o.unit.as_str(), o.line, file));
+                }
+                Some((unit, line, other)) if *unit != o.unit => {
+                    let place = if other == file {
+                        format!("line {line}")
+                    } else {
+                        format!("{other} line {line}")
+                    };
+                    problems.push(Problem {
+                        file: file.to_string(),
+                        line: o.line,
+                        column: "unit".into(),
+                        message: format!(
+                            "{}.{} is in `{}` here but in `{unit}` on {place}; use one unit per series \
+                             (convert the values: 1 亿元 = 10,000 万元, unit 100m_CNY = 10,000 × 10k_CNY)",
+                            o.region, o.indicator, o.unit
+                        ),
+                    });
+                }
+                Some(_) => {}
             }
-            Some((unit, line)) if *unit != o.unit => problems.push(Problem {
-                file: file.to_string(),
-                line: o.line,
-                column: "unit".into(),
-                message: format!(
-                    "{}.{} is in `{}` here but in `{unit}` on line {line}; use one unit per series \
-                     (convert the values: 1 亿元 = 10,000 万元, unit 100m_CNY = 10,000 × 10k_CNY)",
-                    o.region, o.indicator, o.unit
-                ),
-            }),
-            Some(_) => {}
         }
     }
 }
@@ -421,13 +754,15 @@ fn unknown_region(row: &mut Row<'_>, column: &str, name: &str, regions: &BTreeMa
     );
 }
 
-fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Region> {
-    let mut out = BTreeMap::new();
+/// The regions of one regions.csv in file order, with their lines; a region defined twice in the file is
+/// a problem (the hierarchy is checked on the merged regions of all sources, [`check_tree`]).
+fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> Vec<(Region, u64)> {
+    let mut out = Vec::new();
     t.known(&["name_en"]);
     if !t.require(&["region", "parent"], problems) {
         return out;
     }
-    let mut lines = HashMap::new();
+    let mut lines: HashMap<String, u64> = HashMap::new();
     for (line, rec) in &t.rows {
         let mut row = Row {
             table: t,
@@ -438,60 +773,30 @@ fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Reg
         let Some(name) = row.required("region") else {
             continue;
         };
-        if let Some(prev) = lines.insert(name.clone(), *line) {
+        if let Some(prev) = lines.get(&name) {
             row.problem(
                 "region",
                 format!("region `{name}` already defined on line {prev}"),
             );
             continue;
         }
+        lines.insert(name.clone(), *line);
         let parent = Some(row.text("parent")).filter(|p| !p.is_empty());
-        out.insert(
-            name.clone(),
+        out.push((
             Region {
                 name,
                 parent,
                 name_zh: row.text("name_zh"),
             },
-        );
-    }
-    // Parents must exist, and following parents must end at a root (no cycles).
-    for (name, region) in &out {
-        let line = lines[name];
-        if let Some(parent) = &region.parent {
-            if !out.contains_key(parent) {
-                problems.push(Problem {
-                    file: t.file.clone(),
-                    line,
-                    column: "parent".into(),
-                    message: format!(
-                        "unknown region parent `{parent}`; expected a region defined in this file or an empty field for a root"
-                    ),
-                });
-                continue;
-            }
-        }
-        let mut cur = region.parent.clone();
-        let mut steps = 0;
-        while let Some(p) = cur {
-            steps += 1;
-            if steps > out.len() {
-                problems.push(Problem {
-                    file: t.file.clone(),
-                    line,
-                    column: "parent".into(),
-                    message: format!("the parent chain of `{name}` loops; expected a tree"),
-                });
-                break;
-            }
-            cur = out.get(&p).and_then(|r| r.parent.clone());
-        }
+            *line,
+        ));
     }
     out
 }
 
-fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> HashMap<String, IndicatorMeta> {
-    let mut out = HashMap::new();
+/// The rows of one indicator_meta.csv in file order: (indicator, metadata, line).
+fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> Vec<(String, IndicatorMeta, u64)> {
+    let mut out = Vec::new();
     if !t.require(&["indicator", "direction"], problems) {
         return out;
     }
@@ -514,7 +819,7 @@ fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> HashMap<String, Indicat
         ) else {
             continue;
         };
-        out.insert(
+        out.push((
             id,
             IndicatorMeta {
                 direction,
@@ -522,7 +827,8 @@ fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> HashMap<String, Indicat
                 name_en: row.text("name_en"),
                 family: row.text("family"),
             },
-        );
+            *line,
+        ));
     }
     out
 }

@@ -193,8 +193,13 @@ fn report_documents(
         )
     ));
     d.heading(2, t("目标评估", "Assessment"));
-    let rows: Vec<Vec<String>> = run
+    // The focus regions only (those of the primary data, not of --add-data directories).
+    let focus: Vec<&targets::Assessment> = run
         .assessments
+        .iter()
+        .filter(|a| run.data.in_focus(&a.target.region))
+        .collect();
+    let rows: Vec<Vec<String>> = focus
         .iter()
         .map(|a| match (a.dist, a.p_met) {
             (Some(dist), Some(p)) => {
@@ -232,6 +237,27 @@ fn report_documents(
         .map(String::from),
         &rows,
     );
+    let hidden = run.assessments.len() - focus.len();
+    if hidden > 0 {
+        let regions: std::collections::BTreeSet<String> = run
+            .assessments
+            .iter()
+            .filter(|a| !run.data.in_focus(&a.target.region))
+            .map(|a| names.region(&a.target.region))
+            .collect();
+        let regions: Vec<String> = regions.into_iter().collect();
+        d.para(&if zh {
+            format!(
+                "另有 {hidden} 个追加数据地区的目标已评估但未列出（{}），见 assessment.csv。",
+                regions.join("、")
+            )
+        } else {
+            format!(
+                "{hidden} targets of added regions ({}) are assessed too but not listed here: see assessment.csv.",
+                regions.join(", ")
+            )
+        });
+    }
     for c in charts
         .iter()
         .filter(|c| c.file_stem().is_some_and(|s| s == "scorecard"))
@@ -255,6 +281,7 @@ fn report_documents(
         header.extend(snames.iter().cloned());
         let rows: Vec<Vec<String>> = outcomes[0]
             .iter()
+            .filter(|o| run.data.in_focus(&run.assessments[o.target].target.region))
             .map(|o| {
                 let mut r = vec![names.target_label(&run.assessments[o.target].target)];
                 for os in outcomes {
@@ -289,7 +316,7 @@ fn report_documents(
             .join(", ")
     ));
     let mut rows = Vec::new();
-    for a in &run.assessments {
+    for a in &focus {
         let key = (a.target.region.clone(), a.target.indicator.clone());
         let acc = Accuracy::of(
             run.backtest
@@ -342,7 +369,7 @@ fn report_documents(
     }
     d.heading(2, t("数据来源与版本", "Data sources and vintages used"));
     let mut rows = Vec::new();
-    for a in &run.assessments {
+    for a in &focus {
         let key = (a.target.region.clone(), a.target.indicator.clone());
         if let Some(s) = run.panel.growth.get(&key) {
             for p in s.upto(run.as_of).iter().rev().take(6) {

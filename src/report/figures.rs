@@ -123,6 +123,7 @@ pub fn scenario_chart(
         .map(|first| {
             first
                 .iter()
+                .filter(|o| run.data.in_focus(&run.assessments[o.target].target.region))
                 .map(|o| ScenarioRow {
                     label: label.target_label(&run.assessments[o.target].target),
                     p_met: outcomes
@@ -164,8 +165,13 @@ pub fn run_charts(
     let ext = style.format.ext();
     let t = |zh: &'static str, en: &'static str| if style.lang == Lang::Zh { zh } else { en };
     let mut written = Vec::new();
-    let score: Vec<ScoreRow> = run
+    // Charts show the focus regions (those of the primary data, not of --add-data directories).
+    let focus: Vec<&targets::Assessment> = run
         .assessments
+        .iter()
+        .filter(|a| run.data.in_focus(&a.target.region))
+        .collect();
+    let score: Vec<ScoreRow> = focus
         .iter()
         .filter_map(|a| {
             a.p_met.map(|p| ScoreRow {
@@ -189,7 +195,7 @@ pub fn run_charts(
         .filter_map(|r| r.parent.as_deref().map(|p| (r.name.as_str(), p)))
         .collect();
     let coverage = pooled_coverage(run);
-    for a in &run.assessments {
+    for a in focus {
         let (Some(dist), Some(p)) = (a.dist, a.p_met) else {
             continue;
         };
@@ -373,6 +379,7 @@ pub fn chart_from_csv(
             let rows = read_rows(&file)?;
             let score: Vec<ScoreRow> = rows
                 .iter()
+                .filter(|r| data.in_focus(&r["region"]))
                 .filter_map(|r| {
                     let p = r.get("p_met")?.parse::<f64>().ok()?;
                     Some(ScoreRow {
@@ -515,6 +522,9 @@ pub fn chart_from_csv(
             for r in &rows {
                 if !names.contains(&r["scenario"]) {
                     names.push(r["scenario"].clone());
+                }
+                if !data.in_focus(&r["region"]) {
+                    continue;
                 }
                 let t = (
                     r["region"].clone(),

@@ -596,7 +596,8 @@ pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome
     let Some(first) = outcomes.first() else {
         return s;
     };
-    for o in first {
+    let region = |o: &&Outcome| run.assessments[o.target].target.region.as_str();
+    for o in first.iter().filter(|o| run.data.in_focus(region(o))) {
         let t = &run.assessments[o.target].target;
         s.push_str(&format!(
             "{:<44}",
@@ -619,6 +620,21 @@ pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome
             ));
         }
         s.push('\n');
+    }
+    let hidden: std::collections::BTreeSet<&str> = first
+        .iter()
+        .map(|o| region(&o))
+        .filter(|r| !run.data.in_focus(r))
+        .collect();
+    if !hidden.is_empty() {
+        let n = first
+            .iter()
+            .filter(|o| !run.data.in_focus(region(o)))
+            .count();
+        s.push_str(&format!(
+            "(+ {n} targets of added regions not shown ({}): in scenario_results.csv, or pass --all-regions)\n",
+            region_list(&hidden)
+        ));
     }
     s
 }
@@ -887,6 +903,16 @@ fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Up to five region names, then how many there are in all.
+fn region_list(regions: &std::collections::BTreeSet<&str>) -> String {
+    let names: Vec<&str> = regions.iter().take(5).copied().collect();
+    if regions.len() > names.len() {
+        format!("{}, … {} regions", names.join(", "), regions.len())
+    } else {
+        names.join(", ")
+    }
+}
+
 /// The table printed on stdout: one line per target with forecast, 80% interval, P(met) and a verdict.
 pub fn summary_table(r: &RunResult) -> String {
     let mut s = format!(
@@ -894,8 +920,20 @@ pub fn summary_table(r: &RunResult) -> String {
         r.as_of + 1,
         r.as_of
     );
+    // Only the targets of the focus regions (those of the primary data, not of --add-data directories).
+    let shown: Vec<&targets::Assessment> = r
+        .assessments
+        .iter()
+        .filter(|a| r.data.in_focus(&a.target.region))
+        .collect();
+    let rw = shown
+        .iter()
+        .map(|a| a.target.region.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
     s.push_str(&format!(
-        "{:<9} {:<24} {:>16} {:>7} {:>20} {:>6}  {}\n",
+        "{:<rw$} {:<24} {:>16} {:>7} {:>20} {:>6}  {}\n",
         "region", "indicator", "target", "mean", "80% interval", "P(met)", "verdict"
     ));
     if r.assessments.is_empty() {
@@ -904,14 +942,14 @@ pub fn summary_table(r: &RunResult) -> String {
             r.as_of + 1
         ));
     }
-    for a in &r.assessments {
+    for a in &shown {
         let t = &a.target;
         let target = format!("{} {}", t.qualifier.as_str(), t.value);
         match (a.dist, a.p_met) {
             (Some(d), Some(p)) => {
                 let (lo, hi) = d.interval(0.8);
                 s.push_str(&format!(
-                    "{:<9} {:<24} {:>16} {:>7.2} {:>20} {:>5.1}%  {}\n",
+                    "{:<rw$} {:<24} {:>16} {:>7.2} {:>20} {:>5.1}%  {}\n",
                     t.region,
                     t.indicator,
                     target,
@@ -922,13 +960,26 @@ pub fn summary_table(r: &RunResult) -> String {
                 ));
             }
             _ => s.push_str(&format!(
-                "{:<9} {:<24} {:>16}  not assessed: {}\n",
+                "{:<rw$} {:<24} {:>16}  not assessed: {}\n",
                 t.region,
                 t.indicator,
                 target,
                 a.reason.clone().unwrap_or_default()
             )),
         }
+    }
+    let hidden = r.assessments.len() - shown.len();
+    if hidden > 0 {
+        let regions: std::collections::BTreeSet<&str> = r
+            .assessments
+            .iter()
+            .filter(|a| !r.data.in_focus(&a.target.region))
+            .map(|a| a.target.region.as_str())
+            .collect();
+        s.push_str(&format!(
+            "(+ {hidden} targets of added regions not shown ({}): in assessment.csv, or pass --all-regions; the lines below cover all regions)\n",
+            region_list(&regions)
+        ));
     }
     let combined: Vec<&BacktestRow> = r
         .backtest

@@ -18,6 +18,7 @@ fn system() -> &'static System {
             tolerance: 0.5,
             calibrate: true,
             reports: Reports::Bundled,
+            add_data: Vec::new(),
         };
         let result = run(&cfg).expect("the bundled run works");
         System::new(&result, 0.5).expect("the bundled system builds")
