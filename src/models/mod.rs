@@ -24,6 +24,7 @@
 //! variance: `Var = σ̂²(1 + x₀ᵀ(XᵀX)⁻¹x₀) + Σ βⱼ² Var(x̂ⱼ)` (see [`ols::OlsFit::predict_uncertain`]).
 
 pub mod ols;
+pub mod pooled;
 pub mod ridge;
 
 use std::collections::HashMap;
@@ -32,6 +33,7 @@ use ndarray::Array1;
 
 use crate::data::panel::{Panel, Series, SeriesKey};
 use crate::forecast::{Dist, sum_of_errors};
+use pooled::PooledFits;
 
 /// A regressor of the regression models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,10 @@ type Ahead = (f64, (f64, f64));
 /// The family of a model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelKind {
+    /// Last value ("same as last year"), scale pooled over regions ([`pooled`]).
+    Naive,
+    /// Parent forecast plus the region's damped gap, pooled over regions ([`pooled`]).
+    PooledGap,
     /// Mean of the last few observations.
     Mean,
     /// OLS with an intercept and the given features.
@@ -74,9 +80,9 @@ impl ModelKind {
     /// another indicator are not.
     pub fn extrapolates_own_history(&self) -> bool {
         match self {
-            ModelKind::Mean => true,
+            ModelKind::Mean | ModelKind::Naive => true,
             ModelKind::Ols(f) | ModelKind::Ridge(f, _) => f.contains(&Feature::Year),
-            ModelKind::ParentGap | ModelKind::PooledBridge(_) => false,
+            ModelKind::ParentGap | ModelKind::PooledBridge(_) | ModelKind::PooledGap => false,
         }
     }
 }
@@ -128,6 +134,14 @@ pub const DRIVER_INDICATORS: &[&str] = &["fai_growth", "gdp_nominal_growth", "gd
 /// The models tried for an indicator (ridge once per penalty; the engine picks the penalty).
 pub fn catalogue(indicator: &str) -> Vec<ModelSpec> {
     let mut out = vec![
+        ModelSpec {
+            name: "naive".into(),
+            kind: ModelKind::Naive,
+        },
+        ModelSpec {
+            name: "pooled_gap".into(),
+            kind: ModelKind::PooledGap,
+        },
         ModelSpec {
             name: "mean".into(),
             kind: ModelKind::Mean,
@@ -197,6 +211,8 @@ pub struct Context<'a> {
     pub driver_forecasts: &'a HashMap<SeriesKey, Dist>,
     /// Family of each indicator (`indicator_meta.csv`); indicators without one form the family "".
     pub families: &'a HashMap<String, String>,
+    /// Estimates pooled over all regions at this cut-off.
+    pub pooled: &'a PooledFits,
 }
 
 /// The result of one model on one series.
@@ -260,6 +276,29 @@ impl Context<'_> {
 
     fn is_intervention(&self, year: i32) -> bool {
         self.interventions.contains(&year)
+    }
+
+    /// The last year ≤ cut-off at which `has` holds, outside the intervention years (their values are
+    /// exceptional by declaration and not carried forward), and at most [`MAX_STALE_YEARS`] ordinary
+    /// years before the cut-off.
+    fn anchor_year(&self, has: impl Fn(i32) -> bool) -> Option<i32> {
+        let mut ordinary_skipped = 0;
+        let mut y = self.cutoff;
+        loop {
+            if !self.is_intervention(y) {
+                if has(y) {
+                    return Some(y);
+                }
+                ordinary_skipped += 1;
+                if ordinary_skipped > MAX_STALE_YEARS {
+                    return None;
+                }
+            }
+            y -= 1;
+            if y < self.cutoff - 40 {
+                return None;
+            }
+        }
     }
 
     /// Value of a feature in training year `t` (must be ≤ cut-off).
@@ -351,6 +390,8 @@ impl Context<'_> {
             }
         }
         let mut r = match &spec.kind {
+            ModelKind::Naive => self.naive(key),
+            ModelKind::PooledGap => self.pooled_gap(key),
             ModelKind::Mean => self.mean(key),
             ModelKind::Ols(features) => self.ols(key, features),
             ModelKind::Ridge(features, lambda) => self.ridge(key, features, *lambda),
@@ -366,6 +407,135 @@ impl Context<'_> {
             }
         }
         r
+    }
+
+    fn naive(&self, key: &SeriesKey) -> ModelResult {
+        let series = self.series(&key.0, &key.1);
+        let Some(year) = self.anchor_year(|y| series.and_then(|s| s.get(y)).is_some()) else {
+            return ModelResult::skipped(format!("no recent value (cut-off {})", self.cutoff), 0);
+        };
+        let last = series.and_then(|s| s.get(year)).unwrap_or(f64::NAN);
+        // A random walk: the variance grows with the years from the value used to the forecast year.
+        let steps = f64::from(self.target_year() - year);
+        let n = self
+            .series(&key.0, &key.1)
+            .map_or(0, |s| s.upto(self.cutoff).len());
+        let Some(pool) = self.pooled.by_indicator.get(&key.1) else {
+            return ModelResult::skipped("no yearly changes to scale the forecast", n);
+        };
+        let Some((var, df)) = pool.changes.region(&key.0, pool.changes.n) else {
+            return ModelResult::skipped("no yearly changes to scale the forecast", n);
+        };
+        let var = var * steps;
+        ModelResult {
+            dist: Ok(Dist::new(last, var.sqrt(), df)),
+            n_obs: n,
+            own_var: var,
+            ..Default::default()
+        }
+    }
+
+    fn pooled_gap(&self, key: &SeriesKey) -> ModelResult {
+        let Some(parent) = self.parents.get(&key.0) else {
+            return ModelResult::skipped(format!("{} has no parent region", key.0), 0);
+        };
+        let n = self
+            .series(&key.0, &key.1)
+            .map_or(0, |s| s.upto(self.cutoff).len());
+        let Some(pool) = self.pooled.by_indicator.get(&key.1) else {
+            return ModelResult::skipped("no pooled gap regression", n);
+        };
+        let gap_at = |y: i32| pooled::own_gap(self.panel, &key.0, parent, &key.1, y);
+        let Some(gap_year) = self.anchor_year(|y| gap_at(y).is_some()) else {
+            return ModelResult::skipped(
+                format!(
+                    "needs recent values of {} and {parent} (cut-off {})",
+                    key.0, self.cutoff
+                ),
+                n,
+            );
+        };
+        let own_gap = gap_at(gap_year).unwrap_or(f64::NAN);
+        // Years the gap must be carried to the cut-off before the one-year equation applies.
+        let extra = self.cutoff - gap_year;
+        let Some(parent_fc) = self.driver_forecasts.get(&(parent.clone(), key.1.clone())) else {
+            return ModelResult::skipped(
+                format!(
+                    "no forecast of {parent}.{} for {}",
+                    key.1,
+                    self.target_year()
+                ),
+                n,
+            );
+        };
+        // Driver gaps of the forecast year: (region forecast, parent forecast) per driver, when all exist.
+        let driven = pool.gap_driven.as_ref().and_then(|f| f.as_ref().ok());
+        let driver_fcs: Option<Vec<(Dist, Dist)>> = driven.and_then(|f| {
+            f.drivers
+                .iter()
+                .map(|d| {
+                    let r = self.driver_forecasts.get(&(key.0.clone(), d.to_string()))?;
+                    let p = self.driver_forecasts.get(&(parent.clone(), d.to_string()))?;
+                    Some((*r, *p))
+                })
+                .collect()
+        });
+        let (fit, driver_fcs) = match (driven, driver_fcs) {
+            (Some(f), Some(d)) => (f, d),
+            _ => match &pool.gap {
+                Some(Ok(f)) => (f, Vec::new()),
+                Some(Err(e)) => return ModelResult::skipped(e.clone(), n),
+                None => return ModelResult::skipped("no pooled gap regression", n),
+            },
+        };
+        let Some((s2, df)) = fit.residuals.region(&key.0, fit.fit.df) else {
+            return ModelResult::skipped("pooled residual variance is zero", n);
+        };
+        let rho = fit.fit.beta[0].clamp(0.0, 1.0);
+        let x0 = Array1::from_iter(
+            std::iter::once(own_gap * rho.powi(extra))
+                .chain(driver_fcs.iter().map(|(r, p)| r.mean - p.mean)),
+        );
+        let lever = x0.dot(&fit.fit.xtx_inv.dot(&x0));
+        let own_var = s2 * (1.0 + lever) * f64::from(1 + extra);
+        let mut terms = vec![
+            (own_var, df),
+            (parent_fc.se * parent_fc.se, parent_fc.df),
+        ];
+        let mut links = vec![Link {
+            driver: (parent.clone(), key.1.clone()),
+            beta: 1.0,
+            beta_se: 0.0,
+            at: parent_fc.mean,
+        }];
+        let coef_se = fit.fit.coef_se();
+        for (j, ((r, p), d)) in driver_fcs.iter().zip(fit.drivers).enumerate() {
+            let b = fit.fit.beta[j + 1];
+            // The region's driver forecast contains its parent's: the gap's own variance is the rest.
+            let gap_var = (r.se * r.se - p.se * p.se).max(0.0);
+            terms.push((b * b * gap_var, r.df));
+            links.push(Link {
+                driver: (key.0.clone(), d.to_string()),
+                beta: b,
+                beta_se: coef_se[j + 1],
+                at: r.mean,
+            });
+            links.push(Link {
+                driver: (parent.clone(), d.to_string()),
+                beta: -b,
+                beta_se: coef_se[j + 1],
+                at: p.mean,
+            });
+        }
+        ModelResult {
+            dist: Ok(sum_of_errors(
+                parent_fc.mean + x0.dot(&fit.fit.beta),
+                &terms,
+            )),
+            n_obs: n,
+            links,
+            own_var,
+        }
     }
 
     fn mean(&self, key: &SeriesKey) -> ModelResult {
