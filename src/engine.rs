@@ -254,7 +254,11 @@ pub fn calibration(errors: &[(f64, Dist)]) -> Option<Calibration> {
 
 /// Weights of the combination rule (see the module docs), aligned with `models`.
 fn weights(models: &[ModelForecast], has_parent: bool) -> Vec<f64> {
-    let preference = if has_parent { CHILD_MODELS } else { ROOT_MODELS };
+    let preference = if has_parent {
+        CHILD_MODELS
+    } else {
+        ROOT_MODELS
+    };
     let fitted = |i: usize| models[i].dist.is_ok();
     let chosen = preference
         .iter()

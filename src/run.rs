@@ -308,15 +308,14 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         treat_interventions: true,
         calibrate: cfg.calibrate,
     };
-    let engine_out = engine::run(&data, &panel, &extra, &ecfg);
-    let untreated = engine::run(
-        &data,
-        &panel,
-        &extra,
-        &EngineConfig {
-            treat_interventions: false,
-            ..ecfg
-        },
+    // The two passes are independent: one per core.
+    let untreated_cfg = EngineConfig {
+        treat_interventions: false,
+        ..ecfg.clone()
+    };
+    let (engine_out, untreated) = rayon::join(
+        || engine::run(&data, &panel, &extra, &ecfg),
+        || engine::run(&data, &panel, &extra, &untreated_cfg),
     );
     let assessments = targets::assess(&data, &panel, &engine_out, as_of, cfg.tolerance);
     let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);

@@ -157,8 +157,10 @@ fn required_value_plugged_back_gives_the_requested_probability() {
         draws: 10_000,
         seed: 11,
     };
-    let req = scenario::required(&sys, &base, target, &driver, 0.5, (-25.0, 45.0), mc);
-    let v = req.value.expect("P(met) = 0.5 is reachable");
+    // Zibo's investment moves its GDP through the pooled gap model's investment term (slope ~0.1), so
+    // a probability near the baseline's is reachable within the range.
+    let req = scenario::required(&sys, &base, target, &driver, 0.2, (-25.0, 45.0), mc);
+    let v = req.value.expect("P(met) = 0.2 is reachable");
     let sc = Scenario {
         assumptions: vec![Assumption {
             key: driver.clone(),
@@ -173,8 +175,8 @@ fn required_value_plugged_back_gives_the_requested_probability() {
         .find(|o| o.target == target)
         .unwrap()
         .p_met;
-    eprintln!("required Zibo.fai_growth for P(met) 0.5 of Zibo GDP: {v:.2} -> P {p:.4}");
-    assert!((p - 0.5).abs() <= 0.01, "{p}");
+    eprintln!("required Zibo.fai_growth for P(met) 0.2 of Zibo GDP: {v:.2} -> P {p:.4}");
+    assert!((p - 0.2).abs() <= 0.01, "{p}");
     // An unreachable probability says so instead of returning a boundary.
     let none = scenario::required(&sys, &base, target, &driver, 0.99, (-25.0, 45.0), mc);
     assert_eq!(none.value, None);
@@ -377,7 +379,7 @@ fn scenario_and_required_commands_write_their_files() {
             "--target",
             "Zibo.gdp_real_growth",
             "--prob",
-            "0.5",
+            "0.2",
             "--driver",
             "Zibo.fai_growth",
         ])

@@ -9,6 +9,7 @@ use indicast::data::panel::{Panel, Point, Series};
 use indicast::data::{Confidence, DataSource, Vintage};
 use indicast::forecast::Dist;
 use indicast::models::ols::{design, fit_ols};
+use indicast::models::pooled::PooledFits;
 use indicast::models::{Context, Feature, ModelKind, ModelSpec};
 use indicast::run::{Reports, RunConfig, run};
 use ndarray::{Array1, array};
@@ -179,6 +180,7 @@ fn ar1_model_recovers_persistence_and_intervals_cover() {
     let parents = HashMap::new();
     let drivers = HashMap::new();
     let families = HashMap::new();
+    let pooled = PooledFits::default();
     let (mut h80, mut h95) = (0, 0);
     let mut sum_mean_err = 0.0;
     for _ in 0..SIMS {
@@ -193,6 +195,7 @@ fn ar1_model_recovers_persistence_and_intervals_cover() {
         let actual = 2.0 + 0.6 * y + eps.sample(&mut rng);
         let panel = synthetic_panel(&[("R", "g", pts)]);
         let ctx = Context {
+            pooled: &pooled,
             families: &families,
             panel: &panel,
             parents: &parents,
@@ -230,6 +233,7 @@ fn parent_bridge_propagates_driver_uncertainty() {
         kind: ModelKind::Ols(vec![Feature::Parent]),
     };
     let parents: HashMap<String, String> = [("C".to_string(), "P".to_string())].into();
+    let pooled = PooledFits::default();
     let families = HashMap::new();
     let (mut h80, mut h95, mut h80_naive) = (0, 0, 0);
     for _ in 0..SIMS {
@@ -248,6 +252,7 @@ fn parent_bridge_propagates_driver_uncertainty() {
         )]
         .into();
         let ctx = Context {
+            pooled: &pooled,
             families: &families,
             panel: &panel,
             parents: &parents,

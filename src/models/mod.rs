@@ -475,7 +475,9 @@ impl Context<'_> {
                 .iter()
                 .map(|d| {
                     let r = self.driver_forecasts.get(&(key.0.clone(), d.to_string()))?;
-                    let p = self.driver_forecasts.get(&(parent.clone(), d.to_string()))?;
+                    let p = self
+                        .driver_forecasts
+                        .get(&(parent.clone(), d.to_string()))?;
                     Some((*r, *p))
                 })
                 .collect()
@@ -498,10 +500,7 @@ impl Context<'_> {
         );
         let lever = x0.dot(&fit.fit.xtx_inv.dot(&x0));
         let own_var = s2 * (1.0 + lever) * f64::from(1 + extra);
-        let mut terms = vec![
-            (own_var, df),
-            (parent_fc.se * parent_fc.se, parent_fc.df),
-        ];
+        let mut terms = vec![(own_var, df), (parent_fc.se * parent_fc.se, parent_fc.df)];
         let mut links = vec![Link {
             driver: (parent.clone(), key.1.clone()),
             beta: 1.0,

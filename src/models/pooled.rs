@@ -36,7 +36,8 @@ use crate::data::panel::Panel;
 
 /// Years of one-year changes that give the `naive` model its scale.
 pub const CHANGE_YEARS: i32 = 10;
-/// Years of gap pairs (forecast years ≤ cut-off) the `pooled_gap` regression is fitted on.
+/// Years of gap pairs (forecast years ≤ cut-off) the `pooled_gap` regression is fitted on (all years
+/// when these give too few pairs).
 pub const GAP_YEARS: i32 = 8;
 /// Prior weight, in observations, of the pooled scale in a region's own scale.
 pub const SCALE_PRIOR_OBS: f64 = 4.0;
@@ -120,7 +121,13 @@ fn gap(panel: &Panel, region: &str, parent: &str, indicator: &str, year: i32) ->
 }
 
 /// The own gap of a region in `year`.
-pub fn own_gap(panel: &Panel, region: &str, parent: &str, indicator: &str, year: i32) -> Option<f64> {
+pub fn own_gap(
+    panel: &Panel,
+    region: &str,
+    parent: &str,
+    indicator: &str,
+    year: i32,
+) -> Option<f64> {
     gap(panel, region, parent, indicator, year)
 }
 
@@ -164,10 +171,15 @@ impl PooledFits {
                     }
                 }
             }
-            pool.gap = Some(fit_gap(panel, parents, indicator, &[], cutoff, &skip));
+            // The last GAP_YEARS years, or all years when those give too few pairs.
+            let fit = |drivers: &'static [&'static str]| {
+                fit_gap(panel, parents, indicator, drivers, cutoff, GAP_YEARS, &skip)
+                    .or_else(|_| fit_gap(panel, parents, indicator, drivers, cutoff, cutoff, &skip))
+            };
+            pool.gap = Some(fit(&[]));
             let drivers = gap_drivers(indicator);
             if !drivers.is_empty() {
-                pool.gap_driven = Some(fit_gap(panel, parents, indicator, drivers, cutoff, &skip));
+                pool.gap_driven = Some(fit(drivers));
             }
             out.by_indicator.insert(indicator.clone(), pool);
         }
@@ -181,6 +193,7 @@ fn fit_gap(
     indicator: &str,
     drivers: &'static [&'static str],
     cutoff: i32,
+    years: i32,
     skip: &dyn Fn(i32) -> bool,
 ) -> Result<GapFit, String> {
     let mut regions: Vec<(&String, &String)> = parents
@@ -196,7 +209,7 @@ fn fit_gap(
     let mut ys: Vec<f64> = Vec::new();
     let mut owners: Vec<&str> = Vec::new();
     for (region, parent) in regions {
-        for t in (cutoff - GAP_YEARS)..cutoff {
+        for t in (cutoff - years)..cutoff {
             if skip(t) || skip(t + 1) {
                 continue;
             }
@@ -215,7 +228,7 @@ fn fit_gap(
         return Err(format!(
             "{} region–parent gap pairs in {}–{cutoff}; need {}",
             rows.len(),
-            cutoff - GAP_YEARS + 1,
+            cutoff - years + 1,
             p + 3
         ));
     }

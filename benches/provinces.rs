@@ -1,0 +1,283 @@
+//! Evaluation of the engine on the development provinces (`../shared/data/provinces`, read in place, never
+//! copied): one-year-ahead accuracy of every indicator against "same as last year", interval coverage,
+//! the provinces' GDP target calls against the persistence one-liner, a reliability table, the bundled
+//! regions' calls, and the time of the whole run with the provinces added.
+//!
+//! Run: `cargo bench --bench provinces` (prints Markdown tables; `benches/README.md` keeps the figures).
+//! It is also a regression guard: it exits non-zero when a figure crosses its guard ([`GUARDS`]); `.ci/run`
+//! runs it. Without `../shared/data/provinces` it says so and exits 0.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use indicast::data::DataSource;
+use indicast::run::{BacktestRow, Reports, RunConfig, RunResult, run};
+use indicast::targets::{self, BASELINES};
+
+/// Origins (forecast years) scored, as in the issue that set the targets.
+const FIRST_ORIGIN: i32 = 2005;
+const LAST_ORIGIN: i32 = 2018;
+/// Indicators of the accuracy table.
+const INDICATORS: &[&str] = &[
+    "gdp_real_growth",
+    "gpbr_growth",
+    "fai_growth",
+    "retail_sales_growth",
+    "cpi",
+];
+
+/// Guards (checked on every run): MAE ratio to naive per indicator at most this; coverage within this
+/// many points of nominal; call Brier scores at most these.
+struct Guards {
+    gdp_ratio: f64,
+    other_ratio: f64,
+    coverage_tolerance: f64,
+    province_brier: f64,
+    bundled_brier: f64,
+    seconds: f64,
+}
+
+/// The guards: the figures of the closing note with a little room, so that a change that loses the gain
+/// fails CI but numeric noise does not.
+const GUARDS: Guards = Guards {
+    gdp_ratio: 0.92,
+    other_ratio: 1.0,
+    coverage_tolerance: 0.05,
+    province_brier: 0.1620,
+    bundled_brier: 0.193,
+    seconds: 3.0,
+};
+
+fn provinces_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/provinces")
+}
+
+fn regions_of(dir: &Path) -> BTreeSet<String> {
+    let mut rdr = csv::Reader::from_path(dir.join("regions.csv")).expect("regions.csv readable");
+    rdr.records()
+        .filter_map(|r| r.ok().and_then(|r| r.get(0).map(str::to_string)))
+        .collect()
+}
+
+fn config(add: Vec<PathBuf>, as_of: Option<i32>) -> RunConfig {
+    RunConfig {
+        source: DataSource::Bundled,
+        as_of,
+        tolerance: 0.5,
+        calibrate: true,
+        reports: Reports::Bundled,
+        add_data: add,
+    }
+}
+
+/// MAE, naive MAE, 80/95% coverage and n over rows.
+fn accuracy<'a>(
+    rows: impl Iterator<Item = &'a BacktestRow>,
+    r: &RunResult,
+) -> (f64, f64, f64, f64, usize) {
+    let (mut e, mut en, mut c80, mut c95, mut n) = (0.0, 0.0, 0, 0, 0);
+    for row in rows {
+        let Some(prev) = r
+            .panel
+            .growth
+            .get(&row.key)
+            .and_then(|s| s.get(row.origin - 1))
+        else {
+            continue;
+        };
+        e += (row.actual - row.dist.mean).abs();
+        en += (row.actual - prev).abs();
+        let (l80, h80) = row.dist.interval(0.8);
+        let (l95, h95) = row.dist.interval(0.95);
+        c80 += usize::from(l80 <= row.actual && row.actual <= h80);
+        c95 += usize::from(l95 <= row.actual && row.actual <= h95);
+        n += 1;
+    }
+    let nf = n.max(1) as f64;
+    (e / nf, en / nf, c80 as f64 / nf, c95 as f64 / nf, n)
+}
+
+fn main() -> ExitCode {
+    let dir = provinces_dir();
+    if !dir.join("regions.csv").is_file() {
+        println!(
+            "{} not found: the provincial evaluation needs ../shared beside the project; skipped",
+            dir.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let provinces = regions_of(&dir);
+    let mut failures: Vec<String> = Vec::new();
+
+    // Time of the whole run with the provinces (median of 5).
+    let mut times = Vec::new();
+    let mut result = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = run(&config(vec![dir.clone()], Some(LAST_ORIGIN))).expect("provinces load");
+        indicast::report::render(&r).expect("rendering works");
+        times.push(t.elapsed().as_secs_f64());
+        result = Some(r);
+    }
+    times.sort_by(f64::total_cmp);
+    let seconds = times[times.len() / 2];
+    let r = result.expect("ran");
+    println!(
+        "## Development provinces ({}), one-year-ahead forecasts of {FIRST_ORIGIN}–{LAST_ORIGIN}\n",
+        provinces.len()
+    );
+    println!(
+        "whole run with the provinces added (load, both engine passes, calls, CSV rendering): {seconds:.2} s (median of 5)\n"
+    );
+    if seconds > GUARDS.seconds {
+        failures.push(format!(
+            "run with provinces {seconds:.2} s > {}",
+            GUARDS.seconds
+        ));
+    }
+    let scored = |row: &&BacktestRow| {
+        provinces.contains(&row.key.0) && (FIRST_ORIGIN..=LAST_ORIGIN).contains(&row.origin)
+    };
+    println!("| indicator | model | n | MAE | naive MAE | ratio | 80% cov | 95% cov |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for ind in INDICATORS {
+        for model in ["combined", "pooled_gap", "naive", "mean"] {
+            let (mae, naive, c80, c95, n) = accuracy(
+                r.backtest
+                    .iter()
+                    .filter(scored)
+                    .filter(|row| row.key.1 == *ind && row.model == model),
+                &r,
+            );
+            if n == 0 {
+                continue;
+            }
+            let ratio = mae / naive;
+            println!(
+                "| {ind} | {model} | {n} | {mae:.3} | {naive:.3} | {ratio:.3} | {c80:.2} | {c95:.2} |"
+            );
+            if model == "combined" {
+                let guard = if *ind == "gdp_real_growth" {
+                    GUARDS.gdp_ratio
+                } else {
+                    GUARDS.other_ratio
+                };
+                if ratio > guard {
+                    failures.push(format!("{ind}: MAE ratio {ratio:.3} > {guard}"));
+                }
+                for (c, nominal) in [(c80, 0.8), (c95, 0.95)] {
+                    if (c - nominal).abs() > GUARDS.coverage_tolerance {
+                        failures.push(format!(
+                            "{ind}: coverage {c:.3} more than {} from {nominal}",
+                            GUARDS.coverage_tolerance
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // The bundled regions in the same run.
+    let bundled: BTreeSet<&str> = ["China", "Shandong", "Zibo"].into();
+    let (_, _, c80, c95, n) = accuracy(
+        r.backtest
+            .iter()
+            .filter(|row| row.model == "combined" && bundled.contains(row.key.0.as_str())),
+        &r,
+    );
+    println!(
+        "\nbundled regions in the same run, all indicators and origins ≤ {LAST_ORIGIN}: n {n}, 80% coverage {c80:.3}, 95% coverage {c95:.3}\n"
+    );
+
+    // GDP target calls of the provinces.
+    let calls: Vec<&targets::Call> = r
+        .calls
+        .iter()
+        .filter(|c| {
+            provinces.contains(&c.target.region)
+                && c.target.indicator == "gdp_real_growth"
+                && (FIRST_ORIGIN..=LAST_ORIGIN).contains(&c.target.year)
+                && c.p_met.is_some()
+        })
+        .collect();
+    println!(
+        "## GDP target calls of the provinces, {FIRST_ORIGIN}–{LAST_ORIGIN} ({} calls)\n",
+        calls.len()
+    );
+    println!("| method | Brier | log score |");
+    println!("|---|---:|---:|");
+    let engine: Vec<(f64, bool)> = calls
+        .iter()
+        .filter_map(|c| c.p_met.map(|p| (p, c.met)))
+        .collect();
+    let (brier, log) = targets::scores(&engine);
+    println!("| engine | {brier:.4} | {log:.4} |");
+    for (i, name) in BASELINES.iter().enumerate() {
+        let pairs: Vec<(f64, bool)> = calls.iter().map(|c| (c.baselines[i], c.met)).collect();
+        let (b, l) = targets::scores(&pairs);
+        println!("| {name} | {b:.4} | {l:.4} |");
+    }
+    if brier > GUARDS.province_brier {
+        failures.push(format!(
+            "province GDP calls Brier {brier:.4} > {}",
+            GUARDS.province_brier
+        ));
+    }
+    println!("\nReliability of the engine's calls (P(met) deciles):\n");
+    println!("| P(met) | n | mean forecast | share met |");
+    println!("|---|---:|---:|---:|");
+    for b in targets::reliability_bins(&engine) {
+        if b.n > 0 {
+            println!(
+                "| {:.1}–{:.1} | {} | {:.3} | {:.3} |",
+                b.lo,
+                b.hi,
+                b.n,
+                b.mean_p.unwrap_or(f64::NAN),
+                b.share_met.unwrap_or(f64::NAN)
+            );
+        }
+    }
+
+    // The bundled data alone: the 40 calls of China, Shandong and Zibo.
+    let alone = run(&config(Vec::new(), None)).expect("bundled data are valid");
+    let pairs: Vec<(f64, bool)> = alone
+        .calls
+        .iter()
+        .filter_map(|c| c.p_met.map(|p| (p, c.met)))
+        .collect();
+    let (b, l) = targets::scores(&pairs);
+    let mut by_region: BTreeMap<&str, Vec<&BacktestRow>> = BTreeMap::new();
+    for row in alone.backtest.iter().filter(|row| row.model == "combined") {
+        by_region.entry(row.key.0.as_str()).or_default().push(row);
+        by_region.entry("all").or_default().push(row);
+    }
+    println!(
+        "\n## Bundled data alone (as of {})\n\ncalls: n {}, Brier {b:.4}, log score {l:.4}\n",
+        alone.as_of,
+        pairs.len()
+    );
+    println!("| region | n | MAE | naive MAE | 80% cov | 95% cov |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (region, rows) in &by_region {
+        let (mae, naive, c80, c95, n) = accuracy(rows.iter().copied(), &alone);
+        println!("| {region} | {n} | {mae:.3} | {naive:.3} | {c80:.2} | {c95:.2} |");
+    }
+    if b > GUARDS.bundled_brier {
+        failures.push(format!(
+            "bundled calls Brier {b:.4} > {}",
+            GUARDS.bundled_brier
+        ));
+    }
+    if failures.is_empty() {
+        println!("\nall guards hold");
+        ExitCode::SUCCESS
+    } else {
+        for f in &failures {
+            eprintln!("guard failed: {f}");
+        }
+        ExitCode::FAILURE
+    }
+}
