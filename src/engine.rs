@@ -46,7 +46,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::data::Dataset;
 use crate::data::panel::{Panel, SeriesKey};
-use crate::forecast::{Dist, t_quantile};
+use crate::forecast::Dist;
 use crate::models::pooled::PooledFits;
 use crate::models::{
     self, Context, DRIVER_INDICATORS, Link, ModelKind, ModelSpec, RIDGE_DEFAULT, RIDGE_PENALTIES,
@@ -227,8 +227,10 @@ pub fn calibration(errors: &[(f64, Dist)]) -> Option<Calibration> {
     if !(q80.is_finite() && q95.is_finite() && q80 > 0.0) {
         return None;
     }
-    // t quantiles; 1e7 degrees of freedom stand for the Gaussian.
-    let q = |df: f64, p: f64| t_quantile(if df.is_finite() { df } else { 1e7 }, p);
+    // t quantiles, Gaussian from 1e6 degrees of freedom on (as `Dist` has them): statrs' t quantile
+    // is wrong there (t(1e7) gives 1.22 for the 90% quantile, 1.28 is right; t(8.9e6) 0.095 for the
+    // 97.5% one), which made Gaussian-tailed errors bisect into that range and get factors near 20.
+    let q = |df: f64, p: f64| Dist::new(0.0, 1.0, df).quantile(p);
     let ratio = |df: f64| q(df, 0.975) / q(df, 0.9);
     let target = q95 / q80;
     let df = if target <= ratio(f64::INFINITY) {
@@ -500,4 +502,152 @@ pub fn run(
         out.by_cutoff.insert(cutoff, results);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+    use rand_distr::{Distribution, Normal, StudentT};
+
+    /// `(error, dist)` pairs of `n` draws from `draw`, each against a forecast with standard error 1.
+    fn errors(n: usize, mut draw: impl FnMut() -> f64) -> Vec<(f64, Dist)> {
+        (0..n)
+            .map(|_| (draw(), Dist::new(0.0, 1.0, f64::INFINITY)))
+            .collect()
+    }
+
+    /// Gaussian errors twice as wide as promised: the scale is doubled and the tails stay Gaussian.
+    /// (20,000 draws: the Gaussian 95%/80% quantile ratio, 1.529, is only 0.03 below t(30)'s; with
+    /// 2,000 draws a fifth of the seeds give df < 30.)
+    #[test]
+    fn calibration_of_gaussian_errors_doubles_the_scale() {
+        let normal = Normal::new(0.0, 2.0).unwrap();
+        let mut rng = StdRng::seed_from_u64(20_230_101);
+        let c = calibration(&errors(20_000, || normal.sample(&mut rng))).unwrap();
+        assert!((c.factor - 2.0).abs() <= 0.15, "{c:?}");
+        assert!(c.df >= 30.0, "{c:?}");
+        // Whatever side of the Gaussian ratio the sample falls on: before the Gaussian quantiles were
+        // used from 1e6 df on, seed 30 bisected into statrs' inaccurate range and got a factor of 21.7.
+        for seed in 0..40 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let c = calibration(&errors(20_000, || normal.sample(&mut rng))).unwrap();
+            assert!((c.factor - 2.0).abs() <= 0.15, "seed {seed}: {c:?}");
+            assert!(c.df >= 20.0, "seed {seed}: {c:?}");
+        }
+        // The errors are standardised by each forecast's own scale.
+        let mut rng = StdRng::seed_from_u64(3);
+        let std = Normal::new(0.0, 1.0).unwrap();
+        let mixed: Vec<(f64, Dist)> = (0..20_000)
+            .map(|i| {
+                let se = [0.5, 1.0, 4.0][i % 3];
+                (2.0 * se * std.sample(&mut rng), Dist::new(7.0, se, 5.0))
+            })
+            .collect();
+        let m = calibration(&mixed).unwrap();
+        assert!((m.factor - 2.0).abs() <= 0.15, "{m:?}");
+        assert!(m.df >= 30.0, "{m:?}");
+    }
+
+    /// Errors with t(3) tails get a small df, and the calibrated distribution covers them.
+    #[test]
+    fn calibration_of_heavy_tailed_errors_gives_small_df() {
+        let mut rng = StdRng::seed_from_u64(17);
+        let t3 = StudentT::new(3.0).unwrap();
+        let errs = errors(20_000, || t3.sample(&mut rng));
+        let c = calibration(&errs).unwrap();
+        assert!(c.df >= MIN_CALIBRATED_DF && c.df <= 6.0, "{c:?}");
+        // The errors are t(3) with scale 1: the factor is about 1 once the tails are t-like.
+        assert!((c.factor - 1.0).abs() <= 0.15, "{c:?}");
+        let d = Dist::new(0.0, c.factor, c.df);
+        for level in [0.8, 0.95] {
+            let (lo, hi) = d.interval(level);
+            let cover = errs.iter().filter(|(e, _)| lo <= *e && *e <= hi).count() as f64
+                / errs.len() as f64;
+            assert!((cover - level).abs() < 0.02, "{level}: {cover}");
+        }
+    }
+
+    #[test]
+    fn calibration_needs_enough_errors() {
+        let few = errors(MIN_CALIBRATION_ERRORS - 1, || 1.0);
+        assert_eq!(calibration(&few), None);
+        let mut k = 0.0;
+        let enough = errors(MIN_CALIBRATION_ERRORS, || {
+            k += 1.0;
+            k
+        });
+        assert!(calibration(&enough).is_some());
+        // Degenerate: every error zero.
+        assert_eq!(calibration(&errors(100, || 0.0)), None);
+    }
+
+    fn mf(model: &str, fitted: bool) -> ModelForecast {
+        ModelForecast {
+            model: model.into(),
+            dist: if fitted {
+                Ok(Dist::new(5.0, 1.0, 10.0))
+            } else {
+                Err("skipped".into())
+            },
+            n_obs: 10,
+            weight: 0.0,
+            detail: String::new(),
+            links: Vec::new(),
+            own_var: 1.0,
+        }
+    }
+
+    #[test]
+    fn weights_follow_the_structural_rule() {
+        // A child takes pooled_gap when it is fitted, wherever it is in the list.
+        let models = [
+            mf("parent_gap", true),
+            mf("naive", true),
+            mf("mean", true),
+            mf("pooled_gap", true),
+        ];
+        assert_eq!(weights(&models, true), vec![0.0, 0.0, 0.0, 1.0]);
+        // ...naive when pooled_gap is skipped (or absent)...
+        let models = [
+            mf("naive", true),
+            mf("pooled_gap", false),
+            mf("mean", true),
+            mf("parent_gap", true),
+        ];
+        assert_eq!(weights(&models, true), vec![1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(weights(&models[2..], true), vec![0.0, 1.0]);
+        // A root takes naive even when pooled_gap is fitted...
+        let models = [mf("naive", true), mf("pooled_gap", true), mf("mean", true)];
+        assert_eq!(weights(&models, false), vec![1.0, 0.0, 0.0]);
+        // ...and mean when naive is skipped.
+        let models = [mf("naive", false), mf("trend", true), mf("mean", true)];
+        assert_eq!(weights(&models, false), vec![0.0, 0.0, 1.0]);
+        // None of the preferred models fitted: equal weights over the fitted ones.
+        let models = [
+            mf("naive", false),
+            mf("pooled_gap", false),
+            mf("mean", true),
+            mf("trend", true),
+            mf("ar1", false),
+            mf("parent_gap", false),
+            mf("ridge", true),
+        ];
+        let w = weights(&models, true);
+        let third = 1.0 / 3.0;
+        assert_eq!(w, vec![0.0, 0.0, third, third, 0.0, 0.0, third]);
+        let root = [
+            mf("naive", false),
+            mf("mean", false),
+            mf("trend", true),
+            mf("ar1", true),
+        ];
+        assert_eq!(weights(&root, false), vec![0.0, 0.0, 0.5, 0.5]);
+        // Nothing fitted: no weight anywhere, and no combined forecast.
+        let none = [mf("naive", false), mf("mean", false)];
+        let w = weights(&none, false);
+        assert_eq!(w, vec![0.0, 0.0]);
+        assert_eq!(combine(&none, &w), None);
+    }
 }

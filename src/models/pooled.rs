@@ -319,4 +319,48 @@ mod tests {
         let g2 = again.by_indicator["g"].gap.clone().unwrap().unwrap();
         assert_eq!(gap.fit.beta, g2.fit.beta);
     }
+
+    /// A region with one observation is mostly the pool: its variance is shrunk toward the pooled one
+    /// with a prior worth `SCALE_PRIOR_OBS` observations; one with many observations keeps its own.
+    #[test]
+    fn region_scale_shrinks_toward_the_pool() {
+        let mut scale = Scale::default();
+        // The pool: 10,000 observations of ±1 (variance 1) in other regions.
+        for i in 0..10_000 {
+            scale.add(&format!("P{}", i % 50), if i % 2 == 0 { 1.0 } else { -1.0 });
+        }
+        let pooled_df = scale.n;
+        assert_eq!(
+            scale.region("Thin", pooled_df),
+            Some((1.0, SCALE_PRIOR_OBS))
+        );
+        // One observation of 10 (squared error 100) in the thin region, with the pool left at variance 1.
+        let thin = Scale {
+            by_region: [("Thin".to_string(), (100.0, 1.0))].into(),
+            ..scale.clone()
+        };
+        let (var, df) = thin.region("Thin", pooled_df).unwrap();
+        assert!(
+            (var - (100.0 + 4.0 * 1.0) / (1.0 + 4.0)).abs() < 1e-12,
+            "{var}"
+        );
+        assert!((df - 5.0).abs() < 1e-12, "{df}");
+        // Through `add` (the observation joins the pool too): the same formula with the pool's variance.
+        scale.add("Thin", 10.0);
+        let s2 = scale.ss / scale.n;
+        let (var, _) = scale.region("Thin", scale.n).unwrap();
+        assert!((var - (100.0 + 4.0 * s2) / 5.0).abs() < 1e-12, "{var} {s2}");
+        // Many observations of variance 9: close to 9, not to the pool's 1.
+        for _ in 0..400 {
+            scale.add("Thick", 3.0);
+        }
+        let (var, df) = scale.region("Thick", scale.n).unwrap();
+        let s2 = scale.ss / scale.n;
+        assert!((var - (3600.0 + 4.0 * s2) / 404.0).abs() < 1e-12);
+        assert!(var > 8.9 && (df - 404.0).abs() < 1e-12, "{var} {df}");
+        // A small pool caps the prior's degrees of freedom; an empty one gives nothing.
+        assert_eq!(thin.region("Thin", 2.0).map(|r| r.1), Some(3.0));
+        assert_eq!(thin.region("Thin", 0.0), None);
+        assert_eq!(Scale::default().region("Thin", 10.0), None);
+    }
 }
