@@ -3,7 +3,9 @@
 //!
 //! | model | equation (fitted on years ≤ cut-off) | needs |
 //! |---|---|---|
-//! | `mean` | yₜ = μ on the last 5 observations of the last 8 years (the baseline every model must beat) | 3 obs |
+//! | `naive` | ŷ = the last value ("same as last year", the benchmark every model must beat); scale pooled over regions ([`pooled`]) | a recent value |
+//! | `pooled_gap` | ŷ = parent forecast + ρ·last gap to the parent (+ investment gap for GDP), ρ pooled over regions ([`pooled`]) | parent forecast, recent values |
+//! | `mean` | yₜ = μ on the last 5 observations of the last 8 years | 3 obs |
 //! | `trend` | yₜ = a + b·t, gaps allowed | df ≥ 2 |
 //! | `ar1` | yₜ = a + φ·yₜ₋₁ on consecutive pairs | value at the cut-off |
 //! | `parent` | yₜ = a + b·parentₜ, parent forecast fed in with its variance | parent forecast |
@@ -12,9 +14,11 @@
 //! | `parent_gap` | yₜ = parentₜ + d; d and its variance shrunk toward the region's gaps pooled over the indicator's family (`indicator_meta.csv`) | parent forecast |
 //! | `ridge` | ridge (linfa-elasticnet) on the union of the features above, penalty chosen by rolling origin | df ≥ 1 |
 //!
-//! `mean`, `trend` and `ridge` (which has a year term) are skipped as *stale* when the series' last
+//! `naive`, `mean`, `trend` and `ridge` (which has a year term) are skipped as *stale* when the series' last
 //! observation is more than [`MAX_STALE_YEARS`] years before the cut-off: the parent-driven models then
-//! carry the forecast.
+//! carry the forecast. `naive` and `pooled_gap` do not carry an intervention year's value forward: they use
+//! the last ordinary year (intervention years do not count toward the staleness), with the variance of the
+//! longer step. Which model the engine uses is decided in [`crate::engine`].
 //!
 //! Intervention years (`events.csv`, the 2020 slump and 2021 rebound) get their own intercept in every
 //! regression, which for OLS is the same as leaving those rows out of the fit (a pair whose lag falls in
