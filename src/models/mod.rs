@@ -14,11 +14,11 @@
 //! | `parent_gap` | yₜ = parentₜ + d; d and its variance shrunk toward the region's gaps pooled over the indicator's family (`indicator_meta.csv`) | parent forecast |
 //! | `ridge` | ridge (linfa-elasticnet) on the union of the features above, penalty chosen by rolling origin | df ≥ 1 |
 //!
-//! `naive`, `mean`, `trend` and `ridge` (which has a year term) are skipped as *stale* when the series' last
+//! `mean`, `trend` and `ridge` (which has a year term) are skipped as *stale* when the series' last
 //! observation is more than [`MAX_STALE_YEARS`] years before the cut-off: the parent-driven models then
 //! carry the forecast. `naive` and `pooled_gap` do not carry an intervention year's value forward: they use
-//! the last ordinary year (intervention years do not count toward the staleness), with the variance of the
-//! longer step. Which model the engine uses is decided in [`crate::engine`].
+//! the last ordinary year, at most [`MAX_STALE_YEARS`] ordinary years before the cut-off (intervention
+//! years do not count), with the variance of the longer step. Which model the engine uses is decided in [`crate::engine`].
 //!
 //! Intervention years (`events.csv`, the 2020 slump and 2021 rebound) get their own intercept in every
 //! regression, which for OLS is the same as leaving those rows out of the fit (a pair whose lag falls in
@@ -84,9 +84,13 @@ impl ModelKind {
     /// another indicator are not.
     pub fn extrapolates_own_history(&self) -> bool {
         match self {
-            ModelKind::Mean | ModelKind::Naive => true,
+            ModelKind::Mean => true,
             ModelKind::Ols(f) | ModelKind::Ridge(f, _) => f.contains(&Feature::Year),
-            ModelKind::ParentGap | ModelKind::PooledBridge(_) | ModelKind::PooledGap => false,
+            // `naive` and `pooled_gap` find their own anchor year (intervention years not counted).
+            ModelKind::ParentGap
+            | ModelKind::PooledBridge(_)
+            | ModelKind::PooledGap
+            | ModelKind::Naive => false,
         }
     }
 }
