@@ -99,10 +99,30 @@ pub fn sum_of_errors(mean: f64, terms: &[(f64, f64)]) -> Dist {
 }
 
 /// Quantile of Student's t with `df` degrees of freedom.
+///
+/// Results are memoised per thread: statrs inverts the CDF iteratively, and a run asks for the same few
+/// (df, p) pairs thousands of times (every interval of every backtest row at a calibrated df).
 pub fn t_quantile(df: f64, p: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df.max(1.0))
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MEMO: RefCell<HashMap<(u64, u64), f64>> = RefCell::new(HashMap::new());
+    }
+    let key = (df.to_bits(), p.to_bits());
+    if let Some(v) = MEMO.with(|m| m.borrow().get(&key).copied()) {
+        return v;
+    }
+    let v = StudentsT::new(0.0, 1.0, df.max(1.0))
         .map(|t| t.inverse_cdf(p))
-        .unwrap_or(f64::NAN)
+        .unwrap_or(f64::NAN);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 100_000 {
+            m.clear();
+        }
+        m.insert(key, v);
+    });
+    v
 }
 
 #[cfg(test)]

@@ -59,12 +59,13 @@ fn scenario_without_assumptions_reproduces_the_engine() {
             o.mean,
             d.mean
         );
-        // Monte Carlo error plus 0.025 for the shape approximation: the simulation adds up the parent's
-        // Student-t error and the series' own, the engine summarises that sum as one Student-t
-        // (Welch–Satterthwaite). The largest gap, 0.020, is Zibo's income, whose forecast is almost all
-        // the parent's fat-tailed one.
+        // Monte Carlo error plus 0.04 for the shape approximation: the simulation adds up the parent's
+        // Student-t error and the series' own, the engine summarises that sum as one Student-t whose
+        // degrees of freedom come from the calibration (3 for the bundled data as of 2022: the errors of
+        // 2016–2019 and 2022 are heavy-tailed). The largest gap, 0.039, is Zibo's income (engine 0.205,
+        // simulation 0.244), whose forecast is mostly its parent's; the others are within 0.02.
         assert!(
-            (o.p_met - p).abs() < 3.0 * o.p_met_se + 0.025,
+            (o.p_met - p).abs() < 3.0 * o.p_met_se + 0.04,
             "{}.{}: P(met) {} vs engine {}",
             a.target.region,
             a.target.indicator,

@@ -27,18 +27,20 @@
 //! 0.907 (kept: it gives the planner's lever a link). The figures of the whole engine are in
 //! `benches/README.md`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use ndarray::Array1;
 
 use super::ols::{self, OlsFit};
-use crate::data::panel::Panel;
+use crate::data::panel::{Panel, Series};
 
 /// Years of one-year changes that give the `naive` model its scale.
 pub const CHANGE_YEARS: i32 = 10;
 /// Years of gap pairs (forecast years ≤ cut-off) the `pooled_gap` regression is fitted on (all years
 /// when these give too few pairs).
 pub const GAP_YEARS: i32 = 8;
+/// Years of gap pairs of the fallback fit ("all years").
+const ALL_YEARS: i32 = 60;
 /// Prior weight, in observations, of the pooled scale in a region's own scale.
 pub const SCALE_PRIOR_OBS: f64 = 4.0;
 
@@ -63,7 +65,10 @@ pub struct Scale {
 
 impl Scale {
     fn add(&mut self, region: &str, v: f64) {
-        let e = self.by_region.entry(region.to_string()).or_default();
+        if !self.by_region.contains_key(region) {
+            self.by_region.insert(region.to_string(), (0.0, 0.0));
+        }
+        let e = self.by_region.get_mut(region).expect("inserted above");
         e.0 += v * v;
         e.1 += 1.0;
         self.ss += v * v;
@@ -131,20 +136,6 @@ pub fn own_gap(
     gap(panel, region, parent, indicator, year)
 }
 
-/// Training row of year pair (`t`, `t + 1`): own gap in `t`, then the drivers' gaps in `t + 1`.
-fn gap_row(
-    panel: &Panel,
-    region: &str,
-    parent: &str,
-    indicator: &str,
-    drivers: &[&str],
-    t: i32,
-) -> Option<Vec<f64>> {
-    std::iter::once(gap(panel, region, parent, indicator, t))
-        .chain(drivers.iter().map(|d| gap(panel, region, parent, d, t + 1)))
-        .collect()
-}
-
 impl PooledFits {
     /// Estimate every pooled quantity on data of years ≤ `cutoff`, leaving out years in `interventions`.
     pub fn estimate(
@@ -154,14 +145,17 @@ impl PooledFits {
         interventions: &[i32],
     ) -> PooledFits {
         let skip = |y: i32| interventions.contains(&y);
-        let indicators: BTreeSet<&String> = panel.growth.keys().map(|(_, i)| i).collect();
+        let mut by_indicator: BTreeMap<&str, Vec<(&str, &Series)>> = BTreeMap::new();
+        for ((region, ind), series) in &panel.growth {
+            by_indicator
+                .entry(ind.as_str())
+                .or_default()
+                .push((region.as_str(), series));
+        }
         let mut out = PooledFits::default();
-        for indicator in indicators {
+        for (indicator, all) in by_indicator {
             let mut pool = IndicatorPool::default();
-            for ((region, ind), series) in panel.growth.range(..) {
-                if ind != indicator {
-                    continue;
-                }
+            for (region, series) in all {
                 for t in (cutoff - CHANGE_YEARS + 1)..=cutoff {
                     if skip(t) || skip(t - 1) {
                         continue;
@@ -173,15 +167,16 @@ impl PooledFits {
             }
             // The last GAP_YEARS years, or all years when those give too few pairs.
             let fit = |drivers: &'static [&'static str]| {
-                fit_gap(panel, parents, indicator, drivers, cutoff, GAP_YEARS, &skip)
-                    .or_else(|_| fit_gap(panel, parents, indicator, drivers, cutoff, cutoff, &skip))
+                fit_gap(panel, parents, indicator, drivers, cutoff, GAP_YEARS, &skip).or_else(
+                    |_| fit_gap(panel, parents, indicator, drivers, cutoff, ALL_YEARS, &skip),
+                )
             };
             pool.gap = Some(fit(&[]));
             let drivers = gap_drivers(indicator);
             if !drivers.is_empty() {
                 pool.gap_driven = Some(fit(drivers));
             }
-            out.by_indicator.insert(indicator.clone(), pool);
+            out.by_indicator.insert(indicator.to_string(), pool);
         }
         out
     }
@@ -208,15 +203,29 @@ fn fit_gap(
     let mut rows: Vec<Vec<f64>> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     let mut owners: Vec<&str> = Vec::new();
+    let series = |r: &str, i: &str| panel.growth.get(&(r.to_string(), i.to_string()));
     for (region, parent) in regions {
-        for t in (cutoff - years)..cutoff {
+        // (region series, parent series) of the indicator, then of each driver: looked up once.
+        let pairs: Option<Vec<_>> = std::iter::once(indicator)
+            .chain(drivers.iter().copied())
+            .map(|i| Some((series(region, i)?, series(parent, i)?)))
+            .collect();
+        let Some(pairs) = pairs else {
+            continue;
+        };
+        let gap = |k: usize, y: i32| Some(pairs[k].0.get(y)? - pairs[k].1.get(y)?);
+        let first = pairs[0].0.points.first().map_or(cutoff, |p| p.year);
+        for t in (cutoff - years).max(first - 1)..cutoff {
             if skip(t) || skip(t + 1) {
                 continue;
             }
-            let Some(y) = gap(panel, region, parent, indicator, t + 1) else {
+            let Some(y) = gap(0, t + 1) else {
                 continue;
             };
-            if let Some(x) = gap_row(panel, region, parent, indicator, drivers, t) {
+            let x: Option<Vec<f64>> = std::iter::once(gap(0, t))
+                .chain((1..pairs.len()).map(|k| gap(k, t + 1)))
+                .collect();
+            if let Some(x) = x {
                 rows.push(x);
                 ys.push(y);
                 owners.push(region);
