@@ -44,7 +44,7 @@ const ALL_YEARS: i32 = 60;
 /// Prior weight, in observations, of the pooled scale in a region's own scale.
 pub const SCALE_PRIOR_OBS: f64 = 4.0;
 
-/// Driver indicators whose last region–parent gap enters `pooled_gap` for an indicator.
+/// Driver indicators whose region–parent gap in the forecast year (their forecasts) enters `pooled_gap`.
 pub fn gap_drivers(indicator: &str) -> &'static [&'static str] {
     match indicator {
         "gdp_real_growth" => &["fai_growth"],
