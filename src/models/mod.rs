@@ -215,7 +215,8 @@ pub struct Context<'a> {
     pub cutoff: i32,
     /// Years given their own intercept (empty when the treatment is off).
     pub interventions: &'a [i32],
-    /// Forecasts of `cutoff + 1` already made at this cut-off (parents and driver indicators).
+    /// Forecasts of `cutoff + 1` already made at this cut-off (parents and driver indicators), before
+    /// calibration: the forecast built on them is calibrated once.
     pub driver_forecasts: &'a HashMap<SeriesKey, Dist>,
     /// Family of each indicator (`indicator_meta.csv`); indicators without one form the family "".
     pub families: &'a HashMap<String, String>,
@@ -501,7 +502,11 @@ impl Context<'_> {
         let Some((s2, df)) = fit.residuals.region(&key.0, fit.fit.df) else {
             return ModelResult::skipped("pooled residual variance is zero", n);
         };
+        // The gap is damped: ρ is kept in [0, 1] (a least-squares ρ above 1, e.g. from a broken year in
+        // the pool, would let gaps grow; below 0, flip sign).
         let rho = fit.fit.beta[0].clamp(0.0, 1.0);
+        let mut beta = fit.fit.beta.clone();
+        beta[0] = rho;
         let x0 = Array1::from_iter(
             std::iter::once(own_gap * rho.powi(extra))
                 .chain(driver_fcs.iter().map(|(r, p)| r.mean - p.mean)),
@@ -535,10 +540,7 @@ impl Context<'_> {
             });
         }
         ModelResult {
-            dist: Ok(sum_of_errors(
-                parent_fc.mean + x0.dot(&fit.fit.beta),
-                &terms,
-            )),
+            dist: Ok(sum_of_errors(parent_fc.mean + x0.dot(&beta), &terms)),
             n_obs: n,
             links,
             own_var,

@@ -13,7 +13,8 @@
 //! region–parent pair of the last [`GAP_YEARS`] years. A driver gap (`fai_growth` for real GDP: [`gap_drivers`])
 //! enters in the forecast year, fitted on its actual values and fed with the engine's forecasts of the
 //! region's and the parent's driver, so a scenario on the region's investment moves its GDP; a region
-//! without a driver forecast gets the own-gap-only fit. The predictive variance is the OLS one with the
+//! without a driver forecast gets the own-gap-only fit. A gap last seen `k` years before the cut-off is
+//! carried forward by ρᵏ, with `1 + k` times the one-year variance. The predictive variance is the OLS one with the
 //! region's residual variance (shrunk toward the pooled one with a prior worth [`SCALE_PRIOR_OBS`]
 //! observations), plus the parent forecast's variance, plus `b²` times the variance of the driver gap
 //! forecast (the region's driver variance less its parent's).
