@@ -351,7 +351,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
     assert_ne!(a.assessments, b.assessments);
 }
 
-/// The whole engine (every model, combination weights, calibration) on 40 synthetic AR(1) growth series
+/// The whole engine (every model, the combination rule, calibration) on 40 synthetic AR(1) growth series
 /// yₜ = 3 + 0.5·yₜ₋₁ + ε, σ = 1, 2000–2022: the rolling-origin backtest of the combined forecast covers
 /// close to the nominal levels (origins 2008–2022, 600 forecasts), and its error beats the baseline's.
 #[test]
