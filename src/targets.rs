@@ -509,20 +509,7 @@ mod tests {
 
     /// A growth series with the given (year, value) points.
     fn series(points: &[(i32, f64)]) -> crate::data::panel::Series {
-        crate::data::panel::Series {
-            points: points
-                .iter()
-                .map(|&(year, value)| crate::data::panel::Point {
-                    year,
-                    value,
-                    vintage: crate::data::Vintage::Revised,
-                    confidence: crate::data::Confidence::High,
-                    source: "test".into(),
-                    line: 0,
-                    candidates: 1,
-                })
-                .collect(),
-        }
+        crate::data::panel::Series::synthetic(points)
     }
 
     /// Two regions of `gdp_real_growth` over 2000–2010 with known changes (A: +1, −1, …; B: −2, +2, …,

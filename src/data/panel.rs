@@ -205,6 +205,27 @@ impl Panel {
 }
 
 #[cfg(test)]
+impl Series {
+    /// A series of synthetic (year, value) points, revised and of high confidence (unit tests).
+    pub(crate) fn synthetic(values: &[(i32, f64)]) -> Series {
+        Series {
+            points: values
+                .iter()
+                .map(|&(year, value)| Point {
+                    year,
+                    value,
+                    vintage: Vintage::Revised,
+                    confidence: Confidence::High,
+                    source: "synthetic".into(),
+                    line: 0,
+                    candidates: 1,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::{Break, Region};

@@ -426,9 +426,7 @@ impl Context<'_> {
         let last = series.and_then(|s| s.get(year)).unwrap_or(f64::NAN);
         // A random walk: the variance grows with the years from the value used to the forecast year.
         let steps = f64::from(self.target_year() - year);
-        let n = self
-            .series(&key.0, &key.1)
-            .map_or(0, |s| s.upto(self.cutoff).len());
+        let n = series.map_or(0, |s| s.upto(self.cutoff).len());
         let Some(pool) = self.pooled.by_indicator.get(&key.1) else {
             return ModelResult::skipped("no yearly changes to scale the forecast", n);
         };

@@ -118,15 +118,7 @@ pub struct PooledFits {
     pub by_indicator: HashMap<String, IndicatorPool>,
 }
 
-/// The last value of the region–parent gap of `indicator` in `year`.
-fn gap(panel: &Panel, region: &str, parent: &str, indicator: &str, year: i32) -> Option<f64> {
-    let key = |r: &str| (r.to_string(), indicator.to_string());
-    let own = panel.growth.get(&key(region))?.get(year)?;
-    let par = panel.growth.get(&key(parent))?.get(year)?;
-    Some(own - par)
-}
-
-/// The own gap of a region in `year`.
+/// The region–parent gap of `indicator` in `year`, when both are observed.
 pub fn own_gap(
     panel: &Panel,
     region: &str,
@@ -134,7 +126,10 @@ pub fn own_gap(
     indicator: &str,
     year: i32,
 ) -> Option<f64> {
-    gap(panel, region, parent, indicator, year)
+    let key = |r: &str| (r.to_string(), indicator.to_string());
+    let own = panel.growth.get(&key(region))?.get(year)?;
+    let par = panel.growth.get(&key(parent))?.get(year)?;
+    Some(own - par)
 }
 
 impl PooledFits {
@@ -260,24 +255,10 @@ fn fit_gap(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::panel::{Point, Series};
-    use crate::data::{Confidence, Vintage};
+    use crate::data::panel::Point;
 
     fn series(values: &[(i32, f64)]) -> Series {
-        Series {
-            points: values
-                .iter()
-                .map(|&(year, value)| Point {
-                    year,
-                    value,
-                    vintage: Vintage::Revised,
-                    confidence: Confidence::High,
-                    source: String::new(),
-                    line: 0,
-                    candidates: 1,
-                })
-                .collect(),
-        }
+        Series::synthetic(values)
     }
 
     /// Gaps that decay by exactly ρ = 0.6 (plus a small alternating wobble) are fitted back.
