@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicast::data::DataSource;
-use indicast::run::{BacktestRow, Reports, RunConfig, RunResult, run};
+use indicast::run::{Accuracy, BacktestRow, NaiveBenchmark, Reports, RunConfig, RunResult, run};
 use indicast::targets::{self, BASELINES};
 
 /// Origins (forecast years) scored, as in the issue that set the targets.
@@ -77,31 +77,31 @@ fn config(add: Vec<PathBuf>, as_of: Option<i32>) -> RunConfig {
     }
 }
 
-/// MAE, naive MAE, 80/95% coverage and n over rows.
+/// MAE, naive MAE, 80/95% coverage and n over the rows whose series has a value in the year before
+/// the origin (the rows the naive forecast can be compared on): the library's [`NaiveBenchmark`] and
+/// [`Accuracy`] of the same rows.
 fn accuracy<'a>(
     rows: impl Iterator<Item = &'a BacktestRow>,
     r: &RunResult,
 ) -> (f64, f64, f64, f64, usize) {
-    let (mut e, mut en, mut c80, mut c95, mut n) = (0.0, 0.0, 0, 0, 0);
-    for row in rows {
-        let Some(prev) = r
-            .panel
-            .growth
-            .get(&row.key)
-            .and_then(|s| s.get(row.origin - 1))
-        else {
-            continue;
-        };
-        e += (row.actual - row.dist.mean).abs();
-        en += (row.actual - prev).abs();
-        let (l80, h80) = row.dist.interval(0.8);
-        let (l95, h95) = row.dist.interval(0.95);
-        c80 += usize::from(l80 <= row.actual && row.actual <= h80);
-        c95 += usize::from(l95 <= row.actual && row.actual <= h95);
-        n += 1;
-    }
-    let nf = n.max(1) as f64;
-    (e / nf, en / nf, c80 as f64 / nf, c95 as f64 / nf, n)
+    let compared: Vec<&BacktestRow> = rows
+        .filter(|row| {
+            r.panel
+                .growth
+                .get(&row.key)
+                .and_then(|s| s.get(row.origin - 1))
+                .is_some()
+        })
+        .collect();
+    let naive = NaiveBenchmark::of(compared.iter().copied(), &r.panel);
+    let acc = Accuracy::of(compared.iter().copied());
+    (
+        naive.mae,
+        naive.naive_mae,
+        acc.coverage80,
+        acc.coverage95,
+        naive.n,
+    )
 }
 
 fn main() -> ExitCode {
