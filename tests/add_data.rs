@@ -10,40 +10,11 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use indicast::data::{self, DataSource};
 
-/// Run the binary with `cwd` as current directory.
-fn indicast<I, S>(cwd: &Path, args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the indicast binary can be started")
-}
-
-/// Exit status, stdout and stderr of a run, for assertion messages.
-fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{describe, indicast, stderr, stdout};
 
 const INDICATORS_HEADER: &str =
     "region,indicator,period,year,value,unit,kind,vintage,confidence,source,note\n";

@@ -7,8 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+use common::{copy_data, data_dir, describe, indicast, stderr, stdout};
 
 /// The files `indicast run` writes into `--out`.
 const OUTPUTS: [&str; 8] = [
@@ -74,60 +76,6 @@ const ASSESSMENT_HEADER: [&str; 20] = [
 ];
 
 const VERDICTS: [&str; 3] = ["likely", "toss-up", "unlikely"];
-
-/// The project's `data/` folder (the same files that are compiled into the binary).
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
-}
-
-/// Run the binary with `cwd` as current directory.
-fn indicast<I, S>(cwd: &Path, args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the indicast binary can be started")
-}
-
-/// Exit status, stdout and stderr of a run, for assertion messages.
-fn describe(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Copy every `*.csv` of the project's `data/` folder into `to` (created if missing).
-fn copy_data(to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    let mut copied = 0;
-    for entry in fs::read_dir(data_dir()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "csv") {
-            fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-            copied += 1;
-        }
-    }
-    assert!(
-        copied >= 3,
-        "expected the CSV files in {}",
-        data_dir().display()
-    );
-}
 
 /// A CSV output: header and rows keyed by column name.
 struct Table {

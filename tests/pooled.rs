@@ -9,8 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use indicast::data::DataSource;
-use indicast::data::panel::{Panel, Point, Series, SeriesKey};
-use indicast::data::{Confidence, Vintage};
+use indicast::data::panel::{Panel, Series, SeriesKey};
 use indicast::forecast::Dist;
 use indicast::models::pooled::{GAP_YEARS, PooledFits};
 use indicast::models::{Context, ModelKind, ModelSpec};
@@ -18,6 +17,9 @@ use indicast::run::{Reports, RunConfig, RunResult, run};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
+
+mod common;
+use common::{copy_csvs, point};
 
 const THIN: &str = "Zibo";
 const GDP: &str = "gdp_real_growth";
@@ -37,15 +39,6 @@ fn provinces(test: &str) -> Option<PathBuf> {
             dir.display()
         );
         None
-    }
-}
-
-fn copy_csvs(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().extension().is_some_and(|x| x == "csv") {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
     }
 }
 
@@ -266,18 +259,6 @@ fn no_look_ahead_with_the_provinces_added() {
     let a = run(&cfg(&prov, 2014)).unwrap();
     let b = run(&cfg(dir.path(), 2014)).unwrap();
     assert_ne!(debug_lines(&a.backtest), debug_lines(&b.backtest));
-}
-
-fn point(year: i32, value: f64) -> Point {
-    Point {
-        year,
-        value,
-        vintage: Vintage::Revised,
-        confidence: Confidence::High,
-        source: "synthetic".into(),
-        line: 0,
-        candidates: 1,
-    }
 }
 
 const RHO: f64 = 0.7;

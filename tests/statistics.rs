@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use approx::assert_abs_diff_eq;
-use indicast::data::panel::{Panel, Point, Series};
-use indicast::data::{Confidence, DataSource, Vintage};
+use indicast::data::DataSource;
+use indicast::data::panel::{Panel, Series};
 use indicast::forecast::Dist;
 use indicast::models::ols::{design, fit_ols};
 use indicast::models::pooled::PooledFits;
@@ -16,6 +16,9 @@ use ndarray::{Array1, array};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal, Uniform};
+
+mod common;
+use common::{copy_data, point};
 
 fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let mut rdr = csv::Reader::from_path(path).expect("fixture exists");
@@ -144,15 +147,7 @@ fn synthetic_panel(series: &[SyntheticSeries<'_>]) -> Panel {
     for (region, indicator, pts) in series {
         let points = pts
             .iter()
-            .map(|&(year, value)| Point {
-                year,
-                value,
-                vintage: Vintage::Revised,
-                confidence: Confidence::High,
-                source: "synthetic".into(),
-                line: 0,
-                candidates: 1,
-            })
+            .map(|&(year, value)| point(year, value))
             .collect();
         growth.insert(
             (region.to_string(), indicator.to_string()),
@@ -285,16 +280,6 @@ fn parent_bridge_propagates_driver_uncertainty() {
         naive80 < 0.7,
         "ignoring the driver's variance should under-cover, got {naive80}"
     );
-}
-
-fn copy_data(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().extension().is_some_and(|x| x == "csv") {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// Everything after the as-of year can change without changing anything the engine says as of that year.

@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests: running the binary, the bundled data folder, synthetic points.
+//! Each test binary uses some of them.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use indicast::data::panel::Point;
+use indicast::data::{Confidence, Vintage};
+
+/// The project's `data/` folder (the same files that are compiled into the binary).
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// Run the binary with `cwd` as current directory.
+pub fn indicast<I, S>(cwd: &Path, args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_indicast"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the indicast binary can be started")
+}
+
+/// Exit status, stdout and stderr of a run, for assertion messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Copy every `*.csv` of `from` into `to` (created if missing); the number of files copied.
+pub fn copy_csvs(from: &Path, to: &Path) -> usize {
+    fs::create_dir_all(to).unwrap();
+    let mut copied = 0;
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+            copied += 1;
+        }
+    }
+    copied
+}
+
+/// Copy every `*.csv` of the project's `data/` folder into `to` (created if missing).
+pub fn copy_data(to: &Path) {
+    let copied = copy_csvs(&data_dir(), to);
+    assert!(
+        copied >= 3,
+        "expected the CSV files in {}",
+        data_dir().display()
+    );
+}
+
+/// A synthetic point: revised, high confidence.
+pub fn point(year: i32, value: f64) -> Point {
+    Point {
+        year,
+        value,
+        vintage: Vintage::Revised,
+        confidence: Confidence::High,
+        source: "synthetic".into(),
+        line: 0,
+        candidates: 1,
+    }
+}
