@@ -19,7 +19,7 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
 
 mod common;
-use common::{copy_csvs, point};
+use common::{change_later_values, copy_csvs, point};
 
 const THIN: &str = "Zibo";
 const GDP: &str = "gdp_real_growth";
@@ -174,30 +174,6 @@ fn thin_city_gets_a_pooled_forecast_about_as_sharp_as_its_province() {
         assert!(result.data.regions.len() > 3);
         thin_city_forecast(&result, &kept, "with the provinces");
     }
-}
-
-/// `indicators.csv` of `from` with every value of a year after `after` changed to `v·0.5 + 1`, written
-/// to `to` with the other files copied unchanged. Returns the rows changed.
-fn change_later_values(from: &Path, to: &Path, after: i32) -> usize {
-    copy_csvs(from, to);
-    let mut rdr = csv::Reader::from_path(from.join("indicators.csv")).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    let (year, value) = (col(&headers, "year"), col(&headers, "value"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&headers).unwrap();
-    let mut changed = 0;
-    for r in rdr.records() {
-        let r = r.unwrap();
-        let mut fields: Vec<String> = r.iter().map(String::from).collect();
-        if fields[year].trim().parse::<i32>().unwrap() > after {
-            let v: f64 = fields[value].trim().parse().unwrap();
-            fields[value] = format!("{}", v * 0.5 + 1.0);
-            changed += 1;
-        }
-        w.write_record(&fields).unwrap();
-    }
-    std::fs::write(to.join("indicators.csv"), w.into_inner().unwrap()).unwrap();
-    changed
 }
 
 fn debug_lines<T: std::fmt::Debug>(v: &[T]) -> Vec<String> {

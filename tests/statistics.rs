@@ -18,7 +18,7 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal, Uniform};
 
 mod common;
-use common::{copy_data, point};
+use common::{change_later_values, point};
 
 fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let mut rdr = csv::Reader::from_path(path).expect("fixture exists");
@@ -286,26 +286,7 @@ fn parent_bridge_propagates_driver_uncertainty() {
 #[test]
 fn no_look_ahead_changing_later_data_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    copy_data(dir.path());
-    let path = dir.path().join("indicators.csv");
-    let mut rdr = csv::Reader::from_path(&path).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    let year_col = headers.iter().position(|h| h == "year").unwrap();
-    let value_col = headers.iter().position(|h| h == "value").unwrap();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&headers).unwrap();
-    let mut changed = 0;
-    for r in rdr.records() {
-        let r = r.unwrap();
-        let mut fields: Vec<String> = r.iter().map(String::from).collect();
-        if fields[year_col].parse::<i32>().unwrap() > 2016 {
-            let v: f64 = fields[value_col].parse().unwrap();
-            fields[value_col] = format!("{}", v * 0.5 + 1.0);
-            changed += 1;
-        }
-        w.write_record(&fields).unwrap();
-    }
-    std::fs::write(&path, w.into_inner().unwrap()).unwrap();
+    let changed = change_later_values(&common::data_dir(), dir.path(), 2016);
     assert!(changed > 50);
 
     let cfg = |source| RunConfig {

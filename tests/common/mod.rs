@@ -70,6 +70,31 @@ pub fn copy_data(to: &Path) {
     );
 }
 
+/// `indicators.csv` of `from` with every value of a year after `after` changed to `v·0.5 + 1`, written
+/// to `to` with the other files copied unchanged. Returns the rows changed.
+pub fn change_later_values(from: &Path, to: &Path, after: i32) -> usize {
+    copy_csvs(from, to);
+    let mut rdr = csv::Reader::from_path(from.join("indicators.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (year, value) = (col("year"), col("value"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    let mut changed = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut fields: Vec<String> = r.iter().map(String::from).collect();
+        if fields[year].trim().parse::<i32>().unwrap() > after {
+            let v: f64 = fields[value].trim().parse().unwrap();
+            fields[value] = format!("{}", v * 0.5 + 1.0);
+            changed += 1;
+        }
+        w.write_record(&fields).unwrap();
+    }
+    fs::write(to.join("indicators.csv"), w.into_inner().unwrap()).unwrap();
+    changed
+}
+
 /// A synthetic point: revised, high confidence.
 pub fn point(year: i32, value: f64) -> Point {
     Point {
