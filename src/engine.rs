@@ -59,8 +59,6 @@ use crate::models::{
 pub const MIN_ERRORS: usize = 3;
 /// Most recent errors used for the ridge penalty choice.
 pub const WEIGHT_WINDOW: usize = 5;
-/// The benchmark every accuracy table is compared with ("same as last year").
-pub const BENCHMARK_MODEL: &str = "naive";
 /// Models a region with a parent is forecast with, in order of preference (the first fitted one).
 pub const CHILD_MODELS: &[&str] = &["pooled_gap", "naive", "parent_gap"];
 /// Models a root region (no parent) is forecast with, in order of preference.
