@@ -46,6 +46,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An output stream (not a named file: stdout, a writer given by the caller) could not be written.
+    #[error("writing {what}: {source}")]
+    Write {
+        /// What was being written ("the forecasts").
+        what: String,
+        /// The underlying I/O error (`BrokenPipe` when the reader went away).
+        #[source]
+        source: std::io::Error,
+    },
     /// A CSV file is malformed beyond row-level validation (e.g. unreadable header).
     #[error("{file}:{line}: malformed CSV: {message}")]
     Csv {
@@ -79,3 +88,28 @@ fn format_problems(problems: &[Problem]) -> String {
 
 /// Result alias used throughout the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A CSV writer's error while writing `what` to a stream: [`Error::Write`] for I/O failures (so a
+    /// caller can tell a closed pipe), [`Error::Config`] for the rest.
+    pub fn csv_write(what: &str, e: csv::Error) -> Error {
+        if !e.is_io_error() {
+            return Error::Config(format!("writing {what}: {e}"));
+        }
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => Error::Write {
+                what: what.to_string(),
+                source,
+            },
+            _ => Error::Config(format!("writing {what}: an I/O error")),
+        }
+    }
+
+    /// The I/O error behind this error, if it is one ([`Error::Io`] or [`Error::Write`]).
+    pub fn io_source(&self) -> Option<&std::io::Error> {
+        match self {
+            Error::Io { source, .. } | Error::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

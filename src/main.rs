@@ -1,10 +1,13 @@
 //! The `indicast` command line: parses arguments, runs the library, prints the error chain. Exit codes:
 //! 0 ok, 1 ran but some target could not be assessed, 2 error (nothing written).
 
+mod console;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use console::{err, errln, out, outln};
 use indicast::charts::{Format, Lang, Style};
 use indicast::data::{self, DataSource};
 use indicast::extract::{self, text};
@@ -367,7 +370,7 @@ fn load_scenarios(
         } else {
             let (text, encoding) = text::decode(&name, &bytes).map_err(|e| e.to_string())?;
             if encoding != "UTF-8" {
-                eprintln!("warning: {name}: file decoded as {encoding}/GBK");
+                errln!("warning: {name}: file decoded as {encoding}/GBK");
             }
             text
         };
@@ -440,7 +443,7 @@ fn series_key(s: &str) -> Option<(String, String)> {
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     ExitCode::from(2)
 }
 
@@ -449,10 +452,13 @@ fn main() -> ExitCode {
     // leaves old or new files, never partial ones; remove the temporary files and exit 130.
     let _ = ctrlc::set_handler(|| {
         indicast::outfiles::remove_in_flight();
-        eprintln!("interrupted");
+        errln!("interrupted");
         std::process::exit(130);
     });
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return console::clap_exit(&e),
+    };
     match cli.command {
         Command::Run {
             as_of,
@@ -501,7 +507,7 @@ fn main() -> ExitCode {
                 return fail(e);
             }
             for w in result.data.warnings.iter().chain(&result.panel.warnings) {
-                eprintln!("warning: {w}");
+                errln!("warning: {w}");
             }
             let mut chart_note = String::new();
             if !no_charts {
@@ -515,8 +521,8 @@ fn main() -> ExitCode {
                     Err(e) => return fail(e),
                 }
             }
-            print!("{}", report::summary_table(&result));
-            println!(
+            out!("{}", report::summary_table(&result));
+            outln!(
                 "wrote {} files to {}{chart_note}",
                 files.len(),
                 out.display()
@@ -534,7 +540,7 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             for w in &ds.warnings {
-                eprintln!("warning: {w}");
+                errln!("warning: {w}");
             }
             let series: std::collections::BTreeSet<(&str, &str)> = ds
                 .observations
@@ -542,7 +548,7 @@ fn main() -> ExitCode {
                 .map(|o| (o.region.as_str(), o.indicator.as_str()))
                 .collect();
             let added = ds.added_regions().len();
-            println!(
+            outln!(
                 "ok: {} regions{}, {} observations in {} series, {} targets{}",
                 ds.regions.len(),
                 if added > 0 {
@@ -604,7 +610,7 @@ fn main() -> ExitCode {
                 return fail(e);
             }
             let results = ex.quantities.len() - targets;
-            println!(
+            outln!(
                 "{name} ({encoding}): region {}, plan year {}: {targets} targets, {results} results, {} qualitative statements; wrote {}",
                 if region.is_empty() {
                     "unknown (pass --region)"
@@ -702,7 +708,7 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|l| format!("cov{}", (l * 100.0).round()))
                 .collect();
-            eprintln!(
+            errln!(
                 "{:<10} {:>8} {:>8} {}",
                 "model",
                 "sMAPE",
@@ -713,7 +719,7 @@ fn main() -> ExitCode {
             for (i, name) in names.enumerate() {
                 let (smape, mase, cov) = indicast::generic::cv_scores(&rows, i.checked_sub(1));
                 let cov: Vec<String> = cov.iter().map(|c| format!("{c:>6.3}")).collect();
-                eprintln!("{name:<10} {smape:>8.3} {mase:>8.3} {}", cov.join(" "));
+                errln!("{name:<10} {smape:>8.3} {mase:>8.3} {}", cov.join(" "));
             }
             finish_panel(&failed)
         }
@@ -751,7 +757,7 @@ fn main() -> ExitCode {
             }
             match report::chart_from_csv(&kind, &from, target.as_deref(), &data, &style, &path) {
                 Ok(()) => {
-                    println!("wrote {}", path.display());
+                    outln!("wrote {}", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
@@ -796,13 +802,13 @@ fn main() -> ExitCode {
             if let Err(e) = report::scenario_chart(&run, &names, &outcomes, &style, &chart_path) {
                 return fail(e);
             }
-            print!("{}", report::scenario_table(&run, &names, &outcomes));
+            out!("{}", report::scenario_table(&run, &names, &outcomes));
             let max_se = outcomes
                 .iter()
                 .flatten()
                 .map(|o| o.p_met_se)
                 .fold(0.0, f64::max);
-            println!(
+            outln!(
                 "{} draws, seed {}: largest Monte Carlo standard error of P(met) {:.4}; wrote {}",
                 mcc.draws,
                 mcc.seed,
@@ -931,24 +937,27 @@ fn main() -> ExitCode {
                 return fail(e);
             }
             let (p_lo, p_hi) = (req.curve[0].1, req.curve[req.curve.len() - 1].1);
-            println!(
+            outln!(
                 "P(met) of {target} is {p_lo:.2} at {driver} = {:.2} and {p_hi:.2} at {:.2} ({} draws, seed {})",
-                req.range.0, req.range.1, mcc.draws, mcc.seed
+                req.range.0,
+                req.range.1,
+                mcc.draws,
+                mcc.seed
             );
             match req.value {
                 Some(v) => {
-                    println!("required {driver} = {v:.2}");
+                    outln!("required {driver} = {v:.2}");
                     ExitCode::SUCCESS
                 }
                 None => {
-                    println!(
+                    outln!(
                         "no value of {driver} in the plausible range [{:.2}, {:.2}] gives P(met) = {prob}: it stays between {:.2} and {:.2}",
                         req.range.0,
                         req.range.1,
                         p_lo.min(p_hi),
                         p_lo.max(p_hi)
                     );
-                    println!("required {driver} = none");
+                    outln!("required {driver} = none");
                     ExitCode::from(1)
                 }
             }
@@ -978,7 +987,7 @@ fn read_panel_input(
     let name = if input == "-" { "<stdin>" } else { input };
     let panel = indicast::generic::read_panel(name, bytes, cols).map_err(|e| e.to_string())?;
     for w in &panel.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     Ok((panel.series, panel.failed))
 }
@@ -1004,7 +1013,7 @@ fn forecast_streamed(
     let tty = std::io::stderr().is_terminal();
     let mut progress = |pass: u8, n: u64| {
         if tty {
-            eprint!("\rforecasting: pass {pass} of 2, {n} series");
+            err!("\rforecasting: pass {pass} of 2, {n} series");
         }
     };
     // A file is kept only if the input could be streamed (otherwise it is read whole instead).
@@ -1015,12 +1024,12 @@ fn forecast_streamed(
         })
     })?;
     if tty {
-        eprintln!();
+        errln!();
     }
     match streamed {
         Streamed::Done(summary) => {
             for w in &summary.warnings {
-                eprintln!("warning: {w}");
+                errln!("warning: {w}");
             }
             Ok(Some(summary.failed))
         }
@@ -1062,8 +1071,21 @@ fn write_output_with<T>(
     if output == "-" {
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::new(stdout.lock());
-        let (value, _) = write(&mut w).map_err(|e| e.to_string())?;
-        std::io::Write::flush(&mut w).map_err(|e| format!("stdout: {e}"))?;
+        // A reader that closed the pipe (`| head`) or a full disk ends the program as for any print.
+        let (value, _) = match write(&mut w) {
+            Ok(v) => v,
+            Err(e) => match e.io_source() {
+                Some(io) => {
+                    drop(w);
+                    console::stdout_failed(io)
+                }
+                None => return Err(e.to_string()),
+            },
+        };
+        if let Err(e) = std::io::Write::flush(&mut w) {
+            drop(w);
+            console::stdout_failed(&e);
+        }
         return Ok(value);
     }
     report::write_streaming(std::path::Path::new(output), write).map_err(|e| e.to_string())
@@ -1084,7 +1106,7 @@ fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String>
 /// Report series that failed; exit 1 if any did.
 fn finish_panel(failed: &[indicast::generic::Failure]) -> ExitCode {
     for (id, why) in failed {
-        eprintln!("series {id}: not forecast: {why}");
+        errln!("series {id}: not forecast: {why}");
     }
     if failed.is_empty() {
         ExitCode::SUCCESS

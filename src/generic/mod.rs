@@ -924,13 +924,15 @@ pub fn write_csv(
     w: &mut dyn std::io::Write,
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    let err = |e: csv::Error| Error::Config(format!("writing the forecasts: {e}"));
+    let err = |e: csv::Error| Error::csv_write("the forecasts", e);
     w.write_record(header(levels, models, cols)).map_err(err)?;
     for r in &out.rows {
         w.write_record(record(r)).map_err(err)?;
     }
-    w.flush()
-        .map_err(|e| Error::Config(format!("writing the forecasts: {e}")))
+    w.flush().map_err(|source| Error::Write {
+        what: "the forecasts".into(),
+        source,
+    })
 }
 
 /// The header of the forecast CSV.

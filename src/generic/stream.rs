@@ -393,7 +393,7 @@ pub fn forecast_file(
     let cal = hist.calibration(levels);
     // Pass 2: the forecasts, written batch by batch.
     let mut w = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| Error::Config(format!("writing the forecasts: {e}"));
+    let csv_err = |e: csv::Error| Error::csv_write("the forecasts", e);
     w.write_record(super::header(levels, models, cols))
         .map_err(csv_err)?;
     let mut failed: Vec<Failure> = Vec::new();
