@@ -11,6 +11,7 @@ use console::{err, errln, out, outln};
 use indicast::charts::{Format, Lang, Style};
 use indicast::data::{self, DataSource};
 use indicast::extract::{self, text};
+use indicast::outfiles::OutputSet;
 use indicast::report;
 use indicast::run::{Reports, RunConfig, RunResult, run};
 use indicast::scenario::{self, McConfig, Scenario, System};
@@ -379,23 +380,23 @@ fn load_scenarios(
     // The as-of year: the scenarios' own (they must agree), else the last data year.
     let mut as_of: Option<(i32, String)> = None;
     for (name, text) in &texts {
-        if let Ok(t) = text.parse::<toml::Table>() {
-            if let Some(toml::Value::Integer(y)) = t.get("as_of") {
-                let y = *y as i32;
-                let line = 1 + text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("as_of"))
-                    .unwrap_or(0);
-                let place = format!("{name}:{line}: as_of {y}");
-                if let Some((a, other)) = &as_of {
-                    if *a != y {
-                        return Err(format!(
-                            "{place} differs from {other}; scenarios run together share one as-of year"
-                        ));
-                    }
-                }
-                as_of = Some((y, place));
+        if let Ok(t) = text.parse::<toml::Table>()
+            && let Some(toml::Value::Integer(y)) = t.get("as_of")
+        {
+            let y = *y as i32;
+            let line = 1 + text
+                .lines()
+                .position(|l| l.trim_start().starts_with("as_of"))
+                .unwrap_or(0);
+            let place = format!("{name}:{line}: as_of {y}");
+            if let Some((a, other)) = &as_of
+                && *a != y
+            {
+                return Err(format!(
+                    "{place} differs from {other}; scenarios run together share one as-of year"
+                ));
             }
+            as_of = Some((y, place));
         }
     }
     let cfg = RunConfig {
@@ -503,15 +504,23 @@ fn main() -> ExitCode {
                 Ok(f) => f,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = report::write_atomic(&out, &files) {
+            // The CSVs, charts and report are one set: replaced together or not at all (charts and
+            // report of an earlier run go even with --no-charts, so they never sit beside newer CSVs).
+            let owned: Vec<&str> = files
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .chain(["charts/", "report.html", "report.md"])
+                .collect();
+            let set = match OutputSet::begin(&out, &owned) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            if let Err(e) = report::write_atomic(set.dir(), &files) {
                 return fail(e);
-            }
-            for w in result.data.warnings.iter().chain(&result.panel.warnings) {
-                errln!("warning: {w}");
             }
             let mut chart_note = String::new();
             if !no_charts {
-                match report::write_charts_and_report(&result, &style, &out) {
+                match report::write_charts_and_report(&result, &style, set.dir()) {
                     Ok(n) => {
                         chart_note = format!(
                             "; {n} charts in {}, report.html and report.md",
@@ -520,6 +529,12 @@ fn main() -> ExitCode {
                     }
                     Err(e) => return fail(e),
                 }
+            }
+            if let Err(e) = set.commit() {
+                return fail(e);
+            }
+            for w in result.data.warnings.iter().chain(&result.panel.warnings) {
+                errln!("warning: {w}");
             }
             out!("{}", report::summary_table(&result));
             outln!(
@@ -606,7 +621,11 @@ fn main() -> ExitCode {
                 Ok(f) => f,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = report::write_atomic(&out, &files) {
+            let owned: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+            if let Err(e) = OutputSet::begin(&out, &owned).and_then(|set| {
+                report::write_atomic(set.dir(), &files)?;
+                set.commit()
+            }) {
                 return fail(e);
             }
             let results = ex.quantities.len() - targets;
@@ -750,10 +769,10 @@ fn main() -> ExitCode {
                 from.join("charts")
                     .join(format!("{stem}.{}", style.format.ext()))
             });
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                if let Err(e) = std::fs::create_dir_all(parent) {
-                    return fail(format!("{}: {e}", parent.display()));
-                }
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+                && let Err(e) = std::fs::create_dir_all(parent)
+            {
+                return fail(format!("{}: {e}", parent.display()));
             }
             match report::chart_from_csv(&kind, &from, target.as_deref(), &data, &style, &path) {
                 Ok(()) => {
@@ -791,15 +810,24 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = report::write_atomic(&mc.out, &[("scenario_results.csv".into(), csv)]) {
-                return fail(e);
-            }
             let style = match mc.chart.style() {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let chart_path = mc.out.join(format!("scenarios.{}", style.format.ext()));
-            if let Err(e) = report::scenario_chart(&run, &names, &outcomes, &style, &chart_path) {
+            let chart = format!("scenarios.{}", style.format.ext());
+            if let Err(e) =
+                OutputSet::begin(&mc.out, &["scenario_results.csv", &chart]).and_then(|set| {
+                    report::write_atomic(set.dir(), &[("scenario_results.csv".into(), csv)])?;
+                    report::scenario_chart(
+                        &run,
+                        &names,
+                        &outcomes,
+                        &style,
+                        &set.dir().join(&chart),
+                    )?;
+                    set.commit()
+                })
+            {
                 return fail(e);
             }
             out!("{}", report::scenario_table(&run, &names, &outcomes));
@@ -910,12 +938,6 @@ fn main() -> ExitCode {
             let (Ok(()), Ok(a), Ok(b)) = (written, w.into_inner(), curve.into_inner()) else {
                 return fail("could not encode the CSV outputs");
             };
-            if let Err(e) = report::write_atomic(
-                &mc.out,
-                &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
-            ) {
-                return fail(e);
-            }
             let style = match mc.chart.style() {
                 Ok(s) => s,
                 Err(e) => return fail(e),
@@ -930,10 +952,19 @@ fn main() -> ExitCode {
                 prob,
                 value: req.value,
             };
-            let chart_path = mc
-                .out
-                .join(format!("required_curve.{}", style.format.ext()));
-            if let Err(e) = indicast::charts::required_curve(&data, &style, &chart_path) {
+            let chart = format!("required_curve.{}", style.format.ext());
+            if let Err(e) =
+                OutputSet::begin(&mc.out, &["required.csv", "required_curve.csv", &chart]).and_then(
+                    |set| {
+                        report::write_atomic(
+                            set.dir(),
+                            &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
+                        )?;
+                        indicast::charts::required_curve(&data, &style, &set.dir().join(&chart))?;
+                        set.commit()
+                    },
+                )
+            {
                 return fail(e);
             }
             let (p_lo, p_hi) = (req.curve[0].1, req.curve[req.curve.len() - 1].1);

@@ -774,15 +774,14 @@ fn run_with_peak_memory(mut cmd: Command) -> (std::process::ExitStatus, u64, Dur
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {
-        if let Ok(s) = std::fs::read_to_string(&status_file) {
-            if let Some(kb) = s
+        if let Ok(s) = std::fs::read_to_string(&status_file)
+            && let Some(kb) = s
                 .lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
+        {
+            peak = peak.max(kb);
         }
         if let Some(status) = child.try_wait().unwrap() {
             return (status, peak, start.elapsed());

@@ -126,10 +126,10 @@ impl<B: DrawingBackend> DrawingBackend for GlyphFix<B> {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if let Ok(mut r) = RECORDER.lock() {
-            if let Some(v) = r.as_mut() {
-                v.push(text.to_string());
-            }
+        if let Ok(mut r) = RECORDER.lock()
+            && let Some(v) = r.as_mut()
+        {
+            v.push(text.to_string());
         }
         let color = style.color();
         let Some(font) = font() else {

@@ -271,9 +271,11 @@ impl Table {
     /// Check that every required column exists; report missing ones as problems on line 1.
     pub fn require(&self, columns: &[&str], problems: &mut Vec<Problem>) -> bool {
         let missing = columns.iter().any(|c| !self.header.iter().any(|h| h == c));
-        if let Some((line, first)) = self.rows.first() {
-            if missing && columns.iter().all(|c| first.iter().any(|f| f.trim() == *c)) {
-                problems.push(Problem {
+        if let Some((line, first)) = self.rows.first()
+            && missing
+            && columns.iter().all(|c| first.iter().any(|f| f.trim() == *c))
+        {
+            problems.push(Problem {
                     file: self.file.clone(),
                     line: 1,
                     column: String::new(),
@@ -281,8 +283,7 @@ impl Table {
                         "the header is on line {line}, not line 1 (a title or merged cells above it?); delete the lines above the header"
                     ),
                 });
-                return false;
-            }
+            return false;
         }
         let mut ok = true;
         for c in columns {
@@ -356,10 +357,10 @@ pub(crate) fn read_number(t: &str) -> std::result::Result<(f64, Option<&'static 
                 .into(),
         );
     }
-    if let Ok(v) = t.parse::<f64>() {
-        if v.is_finite() {
-            return Ok((v, None));
-        }
+    if let Ok(v) = t.parse::<f64>()
+        && v.is_finite()
+    {
+        return Ok((v, None));
     }
     // Unambiguous spreadsheet habits: full-width digits, thousands separators (1,260), a percent sign.
     let (normalised, kind) = normalise_number(t);
@@ -392,13 +393,13 @@ fn normalise_number(t: &str) -> (Option<String>, &'static str) {
     if half != t && half.parse::<f64>().is_ok() {
         return (Some(half), "full-width digits read as numbers");
     }
-    if let Some(p) = half.strip_suffix('%') {
-        if p.trim().parse::<f64>().is_ok() {
-            return (
-                Some(p.trim().to_string()),
-                "values with a % sign read as percent numbers",
-            );
-        }
+    if let Some(p) = half.strip_suffix('%')
+        && p.trim().parse::<f64>().is_ok()
+    {
+        return (
+            Some(p.trim().to_string()),
+            "values with a % sign read as percent numbers",
+        );
     }
     let (int, frac) = half
         .split_once('.')

@@ -429,10 +429,10 @@ impl Tables {
 /// once (not also the primary directory or another added one).
 fn check_added(source: &DataSource, added: &[PathBuf]) -> Result<()> {
     let mut seen: Vec<(PathBuf, String)> = Vec::new();
-    if let DataSource::Dir(dir) = source {
-        if let Ok(c) = dir.canonicalize() {
-            seen.push((c, format!("the data directory {}", dir.display())));
-        }
+    if let DataSource::Dir(dir) = source
+        && let Ok(c) = dir.canonicalize()
+    {
+        seen.push((c, format!("the data directory {}", dir.display())));
     }
     for dir in added {
         let shown = dir.display();
@@ -620,9 +620,10 @@ fn check_tree(
 ) {
     for (name, region) in regions {
         let (file, line) = origin[name].clone();
-        if let Some(parent) = &region.parent {
-            if !regions.contains_key(parent) {
-                problems.push(Problem {
+        if let Some(parent) = &region.parent
+            && !regions.contains_key(parent)
+        {
+            problems.push(Problem {
                     file,
                     line,
                     column: "parent".into(),
@@ -636,8 +637,7 @@ fn check_tree(
                         )
                     },
                 });
-                continue;
-            }
+            continue;
         }
         let mut cur = region.parent.clone();
         let mut steps = 0;
@@ -875,10 +875,11 @@ fn parse_breaks(
             problems,
         };
         let region = row.required("region");
-        if let Some(r) = &region {
-            if r != "*" && !regions.contains_key(r) {
-                unknown_region(&mut row, "region", r, regions);
-            }
+        if let Some(r) = &region
+            && r != "*"
+            && !regions.contains_key(r)
+        {
+            unknown_region(&mut row, "region", r, regions);
         }
         let indicator = row.required("indicator");
         let year = row.year("year");
@@ -972,10 +973,10 @@ fn parse_observations(
             problems,
         };
         let region = row.required("region");
-        if let Some(r) = &region {
-            if !regions.contains_key(r) {
-                unknown_region(&mut row, "region", r, regions);
-            }
+        if let Some(r) = &region
+            && !regions.contains_key(r)
+        {
+            unknown_region(&mut row, "region", r, regions);
         }
         let indicator = row.required("indicator");
         let period = row.text("period");
@@ -1045,15 +1046,13 @@ fn parse_observations(
             ],
         );
         let source = row.required("source");
-        if let (Some(Kind::GrowthPct), Some(v)) = (kind, value) {
-            if !(-100.0..=1000.0).contains(&v) {
-                row.problem(
-                    "value",
-                    format!(
-                        "growth {v}% is outside -100..1000; expected a year-on-year percentage"
-                    ),
-                );
-            }
+        if let (Some(Kind::GrowthPct), Some(v)) = (kind, value)
+            && !(-100.0..=1000.0).contains(&v)
+        {
+            row.problem(
+                "value",
+                format!("growth {v}% is outside -100..1000; expected a year-on-year percentage"),
+            );
         }
         let (
             Some(region),
@@ -1135,10 +1134,10 @@ fn parse_targets(
             problems,
         };
         let region = row.required("region");
-        if let Some(r) = &region {
-            if !regions.contains_key(r) {
-                unknown_region(&mut row, "region", r, regions);
-            }
+        if let Some(r) = &region
+            && !regions.contains_key(r)
+        {
+            unknown_region(&mut row, "region", r, regions);
         }
         let year = row.year("year");
         let indicator = row.required("indicator");
@@ -1169,13 +1168,13 @@ fn parse_targets(
             )
         };
         let outcome = row.optional_number("outcome");
-        if let (Some(Basis::Growth), Some(v)) = (basis, value) {
-            if !(-100.0..=1000.0).contains(&v) {
-                row.problem(
-                    "target",
-                    format!("growth target {v}% is outside -100..1000"),
-                );
-            }
+        if let (Some(Basis::Growth), Some(v)) = (basis, value)
+            && !(-100.0..=1000.0).contains(&v)
+        {
+            row.problem(
+                "target",
+                format!("growth target {v}% is outside -100..1000"),
+            );
         }
         let (Some(region), Some(year), Some(indicator), Some(value), Some(qualifier), Some(basis)) =
             (region, year, indicator, value, qualifier, basis)

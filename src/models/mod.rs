@@ -407,13 +407,13 @@ impl Context<'_> {
             ModelKind::ParentGap => self.parent_gap(key),
             ModelKind::PooledBridge(driver) => self.pooled_bridge(key, driver),
         };
-        if let Ok(d) = r.dist {
-            if !(d.mean.is_finite() && d.se.is_finite() && d.se > 0.0) {
-                r.dist = Err(format!(
-                    "numerically unusable forecast (mean {}, se {})",
-                    d.mean, d.se
-                ));
-            }
+        if let Ok(d) = r.dist
+            && !(d.mean.is_finite() && d.se.is_finite() && d.se > 0.0)
+        {
+            r.dist = Err(format!(
+                "numerically unusable forecast (mean {}, se {})",
+                d.mean, d.se
+            ));
         }
         r
     }

@@ -34,11 +34,11 @@ pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Re
         scen_names.push("engine".to_string());
         outcomes.push(sys.simulate(&crate::scenario::Scenario::engine_baseline(), mc));
         for (name, text) in BUNDLED_SCENARIOS {
-            if let Ok(sc) = crate::scenario::parse(name, text, &vocab) {
-                if sc.as_of.is_none_or(|y| y == run.as_of) {
-                    scen_names.push(sc.name.clone());
-                    outcomes.push(sys.simulate(&sc, mc));
-                }
+            if let Ok(sc) = crate::scenario::parse(name, text, &vocab)
+                && sc.as_of.is_none_or(|y| y == run.as_of)
+            {
+                scen_names.push(sc.name.clone());
+                outcomes.push(sys.simulate(&sc, mc));
             }
         }
     }
