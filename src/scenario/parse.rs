@@ -1,0 +1,281 @@
+//! Scenario files: TOML parsed and validated, every problem with its file, line and key and the closest
+//! valid name.
+
+use std::collections::HashSet;
+
+use super::{Assumption, Scenario};
+use crate::error::{Error, Problem, Result};
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The valid name closest to `name`.
+pub fn closest<'a>(name: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    valid.into_iter().min_by_key(|v| levenshtein(name, v))
+}
+
+/// 1-based line of the first line at or after the `[section]` header that defines `key`.
+fn line_of_key(text: &str, section: Option<&str>, key: &str) -> u64 {
+    let mut in_section = section.is_none();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let header = t.trim_start_matches('[').trim_end_matches(']').trim();
+            if section.is_none() && header == key {
+                return i as u64 + 1; // a misspelt table such as [assumption]
+            }
+            in_section = section.is_some_and(|s| header == s);
+            continue;
+        }
+        let bare = t
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
+        let dotted = bare
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('.'));
+        if in_section && (bare == key || dotted) {
+            return i as u64 + 1;
+        }
+    }
+    1
+}
+
+/// Largest magnitude accepted for an assumed value, a standard deviation or a shock (percentage points).
+pub const MAX_ABS_VALUE: f64 = 1000.0;
+
+fn plausible(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_ABS_VALUE
+}
+
+/// What a scenario may name: every series with a forecast, and among them those that drive a target.
+pub struct Vocabulary {
+    /// `Region.indicator` of every forecast series.
+    pub series: Vec<String>,
+    /// `Region.indicator` of the series that move at least one target (and the targets themselves).
+    pub drivers: HashSet<String>,
+}
+
+/// Parse and validate a scenario file. Every problem names the file, the line and the key, with the
+/// closest valid name when a name is unknown.
+pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e.span().map_or(1, |s| {
+            1 + text[..s.start.min(text.len())].matches('\n').count() as u64
+        });
+        Error::InvalidData(vec![Problem {
+            file: file.into(),
+            line,
+            column: String::new(),
+            message: format!("not valid TOML: {}", e.message()),
+        }])
+    })?;
+    let mut problems = Vec::new();
+    let mut problem = |section: Option<&str>, key: &str, message: String| {
+        problems.push(Problem {
+            file: file.into(),
+            line: line_of_key(text, section, key),
+            column: key.to_string(),
+            message,
+        });
+    };
+    let mut sc = Scenario {
+        name: String::new(),
+        description: String::new(),
+        as_of: None,
+        assumptions: Vec::new(),
+        shocks: Vec::new(),
+    };
+    for (k, v) in &table {
+        match (k.as_str(), v) {
+            ("name", toml::Value::String(n)) if !n.trim().is_empty() && n != "engine" => {
+                sc.name = n.clone()
+            }
+            ("name", toml::Value::String(_)) => problem(
+                None,
+                k,
+                "expected a non-empty name other than `engine` (the name of the no-assumption run)"
+                    .into(),
+            ),
+            ("description", toml::Value::String(s)) => sc.description = s.clone(),
+            ("as_of", toml::Value::Integer(y)) if (1949..=2100).contains(y) => {
+                sc.as_of = Some(*y as i32)
+            }
+            ("assumptions" | "shocks", toml::Value::Table(_)) => {}
+            ("name" | "description", _) => problem(None, k, "expected a quoted string".into()),
+            ("as_of", _) => problem(None, k, "expected a year such as 2022".into()),
+            (other, _) => problem(
+                None,
+                other,
+                format!(
+                    "unknown key; expected name, description, as_of, [assumptions] or [shocks] (closest: {})",
+                    closest(
+                        other,
+                        ["name", "description", "as_of", "assumptions", "shocks"]
+                    )
+                    .unwrap_or("")
+                ),
+            ),
+        }
+    }
+    if sc.name.is_empty() && !table.contains_key("name") {
+        problem(None, "name", "missing `name = \"...\"`".into());
+    }
+    let series_key = |section: &str,
+                      k: &str,
+                      need_driver: bool,
+                      problem: &mut dyn FnMut(Option<&str>, &str, String)| {
+        if !vocab.series.iter().any(|s| s == k) {
+            let hint = closest(k, vocab.series.iter().map(String::as_str)).unwrap_or("");
+            problem(
+                Some(section),
+                k,
+                format!(
+                    "unknown series `{k}`; expected Region.indicator with a forecast, e.g. `{hint}`"
+                ),
+            );
+            return None;
+        }
+        if need_driver && !vocab.drivers.contains(k) {
+            let hint = closest(k, vocab.drivers.iter().map(String::as_str)).unwrap_or("");
+            problem(
+                Some(section),
+                k,
+                format!(
+                    "`{k}` does not move any target, so it cannot be used as a driver; closest driver: `{hint}`"
+                ),
+            );
+            return None;
+        }
+        let (r, i) = k.split_once('.')?;
+        Some((r.to_string(), i.to_string()))
+    };
+    if let Some(toml::Value::Table(a)) = table.get("assumptions") {
+        for (k, v) in a {
+            let value = match v {
+                toml::Value::Float(x) if plausible(*x) => Some((*x, 0.0)),
+                toml::Value::Integer(x) if plausible(*x as f64) => Some((*x as f64, 0.0)),
+                toml::Value::Float(_) | toml::Value::Integer(_) => {
+                    problem(
+                        Some("assumptions"),
+                        k,
+                        format!("expected a finite value within ±{MAX_ABS_VALUE} (percent)"),
+                    );
+                    None
+                }
+                toml::Value::Table(t) if !k.contains('.') && !t.contains_key("mean") => {
+                    problem(
+                        Some("assumptions"),
+                        k,
+                        format!("write the series name in quotes: \"{k}.<indicator>\" = VALUE"),
+                    );
+                    continue;
+                }
+                toml::Value::Table(t) => {
+                    let num = |name: &str| match t.get(name) {
+                        Some(toml::Value::Float(x)) => Some(*x),
+                        Some(toml::Value::Integer(x)) => Some(*x as f64),
+                        _ => None,
+                    };
+                    let extra: Vec<&String> =
+                        t.keys().filter(|n| *n != "mean" && *n != "sd").collect();
+                    match (
+                        num("mean"),
+                        num("sd").or(if t.contains_key("sd") {
+                            None
+                        } else {
+                            Some(0.0)
+                        }),
+                        extra.is_empty(),
+                    ) {
+                        (Some(m), Some(s), true) if s >= 0.0 && plausible(m) && plausible(s) => {
+                            Some((m, s))
+                        }
+                        (Some(_), Some(s), true) if s < 0.0 => {
+                            problem(
+                                Some("assumptions"),
+                                k,
+                                format!("sd {s} is negative; expected sd >= 0"),
+                            );
+                            None
+                        }
+                        _ => {
+                            problem(
+                                Some("assumptions"),
+                                k,
+                                "expected a number or { mean = NUMBER, sd = NUMBER } (sd >= 0)"
+                                    .into(),
+                            );
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    problem(
+                        Some("assumptions"),
+                        k,
+                        "expected a number or { mean = NUMBER, sd = NUMBER }".into(),
+                    );
+                    None
+                }
+            };
+            let key = series_key("assumptions", k, true, &mut problem);
+            if let (Some(key), Some((mean, sd))) = (key, value) {
+                sc.assumptions.push(Assumption { key, mean, sd });
+            }
+        }
+    }
+    if let Some(toml::Value::Table(s)) = table.get("shocks") {
+        for (k, v) in s {
+            let value = match v {
+                toml::Value::Float(x) if plausible(*x) => Some(*x),
+                toml::Value::Integer(x) if plausible(*x as f64) => Some(*x as f64),
+                _ => {
+                    problem(
+                        Some("shocks"),
+                        k,
+                        "expected a finite number within ±1000 (percentage points added to the forecast)"
+                            .into(),
+                    );
+                    None
+                }
+            };
+            let key = series_key("shocks", k, false, &mut problem);
+            if key
+                .as_ref()
+                .is_some_and(|key| sc.assumptions.iter().any(|a| &a.key == key))
+            {
+                problem(
+                    Some("shocks"),
+                    k,
+                    format!(
+                        "`{k}` is also assumed; an assumed value is not shocked: change the assumption instead"
+                    ),
+                );
+                continue;
+            }
+            if let (Some(key), Some(v)) = (key, value) {
+                sc.shocks.push((key, v));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(sc)
+    } else {
+        Err(Error::InvalidData(problems))
+    }
+}
