@@ -124,20 +124,24 @@ enum Command {
         #[arg(long)]
         allow_empty: bool,
     },
-    /// Run planner scenarios (TOML files of driver assumptions) and compare P(met) of every target.
+    /// Run planner scenarios (TOML files of assumptions) and compare P(met) of every target.
     ///
     /// A scenario file (see scenarios/baseline.toml):
     ///   name = "baseline"
-    ///   as_of = 2022
-    ///   [assumptions]                      # fixed values or { mean, sd }, in percent
+    ///   as_of = 2022                       # files of different years may be run together
+    ///   [assumptions]                      # any forecast series: fixed values or { mean, sd }, in percent
     ///   "China.gdp_real_growth" = { mean = 5.0, sd = 0.5 }
     ///   "Zibo.fai_growth" = 8.0
     ///   [shocks]                           # added to a series' forecast, propagated downstream
     ///   "Zibo.retail_sales_growth" = -1.0
-    /// Writes scenario_results.csv into --out; deltas are against the scenario named "baseline" if given,
-    /// else against the engine's own forecast.
+    /// An assumption moves the series linked to it (the regions below, GDP from investment) and, through
+    /// the correlation of the forecasts' residuals, the series after it.
+    /// Writes into --out: scenario_results.csv (every target; deltas against the scenario named
+    /// "baseline" if given, else against the engine's own forecast) and scenario_series.csv (every
+    /// forecast series under every scenario).
     ///
     /// Example: indicast scenario scenarios/*.toml --draws 10000 --seed 1
+    /// Example: indicast scenario my.toml --add-data ../shared/data/provinces
     #[command(verbatim_doc_comment)]
     Scenario {
         /// Scenario files.
@@ -229,7 +233,8 @@ enum Command {
         /// The target series, Region.indicator (a target of the coming year).
         #[arg(long)]
         target: String,
-        /// The driver series, Region.indicator.
+        /// The driver series, Region.indicator: any forecast series other than the target (it moves the
+        /// target through links or through the correlation of the residuals; the curve shows how much).
         #[arg(long)]
         driver: String,
         /// The probability of meeting the target to reach.
@@ -336,8 +341,42 @@ struct McArgs {
     tolerance: f64,
     #[command(flatten)]
     chart: ChartArgs,
+    /// The data directory [default: the bundled data], as for `run`.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
     #[command(flatten)]
     add: AddData,
+    /// Take the coming year's targets from this work report (UTF-8 or GBK text), as for `run`;
+    /// repeatable. Default: the bundled report with the bundled data, none with --data.
+    #[arg(long, value_name = "FILE")]
+    report: Vec<PathBuf>,
+    /// Region key (as in regions.csv) of the --report files [default: read from the report header].
+    #[arg(long, value_name = "NAME")]
+    region: Option<String>,
+}
+
+impl McArgs {
+    /// The engine run a scenario modifies, as of `as_of` (default: the data's last year).
+    fn run_config(&self, as_of: Option<i32>) -> RunConfig {
+        let reports = if !self.report.is_empty() {
+            Reports::Files(self.report.clone(), self.region.clone())
+        } else if self.data.is_some() {
+            Reports::None
+        } else {
+            Reports::Bundled
+        };
+        RunConfig {
+            source: self
+                .data
+                .clone()
+                .map_or(DataSource::Bundled, DataSource::Dir),
+            as_of,
+            tolerance: self.tolerance,
+            calibrate: true,
+            reports,
+            add_data: self.add.add_data.clone(),
+        }
+    }
 }
 
 /// `--add-data DIR`, shared by every command that reads the data set.
@@ -355,12 +394,17 @@ struct AddData {
     add_data: Vec<PathBuf>,
 }
 
-/// Read scenario files, run the engine at their as-of year, and parse them against its vocabulary.
-fn load_scenarios(
-    files: &[PathBuf],
-    tolerance: f64,
-    add_data: &[PathBuf],
-) -> Result<(RunResult, System, Vec<Scenario>), String> {
+/// Scenario files of one as-of year, with the engine run and the system they modify.
+struct ScenarioGroup {
+    run: RunResult,
+    sys: System,
+    scenarios: Vec<Scenario>,
+}
+
+/// Read scenario files, run the engine once per as-of year they name (files without `as_of` use the
+/// data's last year), and parse each against its run's vocabulary. Every problem of every file is
+/// reported together.
+fn load_scenarios(files: &[PathBuf], mc: &McArgs) -> Result<Vec<ScenarioGroup>, String> {
     let mut texts = Vec::new();
     for f in files {
         let name = f.display().to_string();
@@ -375,64 +419,67 @@ fn load_scenarios(
             }
             text
         };
-        texts.push((name, text));
-    }
-    // The as-of year: the scenarios' own (they must agree), else the last data year.
-    let mut as_of: Option<(i32, String)> = None;
-    for (name, text) in &texts {
-        if let Ok(t) = text.parse::<toml::Table>()
-            && let Some(toml::Value::Integer(y)) = t.get("as_of")
-        {
-            let y = *y as i32;
-            let line = 1 + text
-                .lines()
-                .position(|l| l.trim_start().starts_with("as_of"))
-                .unwrap_or(0);
-            let place = format!("{name}:{line}: as_of {y}");
-            if let Some((a, other)) = &as_of
-                && *a != y
-            {
-                return Err(format!(
-                    "{place} differs from {other}; scenarios run together share one as-of year"
-                ));
-            }
-            as_of = Some((y, place));
-        }
-    }
-    let cfg = RunConfig {
-        source: DataSource::Bundled,
-        as_of: as_of.as_ref().map(|a| a.0),
-        tolerance,
-        calibrate: true,
-        reports: Reports::Bundled,
-        add_data: add_data.to_vec(),
-    };
-    let run = run(&cfg).map_err(|e| match &as_of {
-        Some((_, place)) => format!("{place}: {e}"),
-        None => e.to_string(),
-    })?;
-    let sys = System::new(&run, tolerance).map_err(|e| e.to_string())?;
-    let vocab = sys.vocabulary();
-    let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut sources: Vec<&str> = Vec::new();
-    let mut errors = Vec::new();
-    for (name, text) in &texts {
-        match scenario::parse(name, text, &vocab) {
-            Ok(s) => {
-                if let Some(b) = scenarios.iter().position(|b| b.name == s.name) {
-                    errors.push(format!(
-                        "{name}: scenario name `{}` is also used by {}; names must differ",
-                        s.name, sources[b]
-                    ));
+        // The file's as-of year, and where it is said (for errors of its run).
+        let as_of = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| match t.get("as_of") {
+                Some(toml::Value::Integer(y)) => {
+                    let line = 1 + text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("as_of"))
+                        .unwrap_or(0);
+                    Some((*y as i32, format!("{name}:{line}: as_of {y}")))
                 }
-                scenarios.push(s);
-                sources.push(name);
+                _ => None,
+            });
+        texts.push((name, text, as_of));
+    }
+    let mut years: Vec<Option<i32>> = texts.iter().map(|t| t.2.as_ref().map(|a| a.0)).collect();
+    years.sort_unstable();
+    years.dedup();
+    if years.is_empty() {
+        years.push(None);
+    }
+    let mut groups = Vec::new();
+    let mut errors = Vec::new();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for year in years {
+        let place = texts.iter().find_map(|t| {
+            t.2.as_ref()
+                .filter(|a| Some(a.0) == year)
+                .map(|a| a.1.clone())
+        });
+        let run = run(&mc.run_config(year)).map_err(|e| match &place {
+            Some(place) => format!("{place}: {e}"),
+            None => e.to_string(),
+        })?;
+        let sys = System::new(&run, mc.tolerance).map_err(|e| e.to_string())?;
+        let vocab = sys.vocabulary();
+        let mut scenarios = Vec::new();
+        for (name, text, _) in texts.iter().filter(|t| t.2.as_ref().map(|a| a.0) == year) {
+            match scenario::parse(name, text, &vocab) {
+                Ok(s) => {
+                    if let Some((_, other)) = sources.iter().find(|(n, _)| *n == s.name) {
+                        errors.push(format!(
+                            "{name}: scenario name `{}` is also used by {other}; names must differ",
+                            s.name
+                        ));
+                    }
+                    sources.push((s.name.clone(), name.clone()));
+                    scenarios.push(s);
+                }
+                Err(e) => errors.push(e.to_string()),
             }
-            Err(e) => errors.push(e.to_string()),
         }
+        groups.push(ScenarioGroup {
+            run,
+            sys,
+            scenarios,
+        });
     }
     if errors.is_empty() {
-        Ok((run, sys, scenarios))
+        Ok(groups)
     } else {
         Err(errors.join("\n"))
     }
@@ -787,61 +834,103 @@ fn main() -> ExitCode {
             mc,
             all_regions,
         } => {
-            let (mut run, sys, scenarios) =
-                match load_scenarios(&files, mc.tolerance, &mc.add.add_data) {
-                    Ok(x) => x,
-                    Err(e) => return fail(e),
-                };
-            if all_regions {
-                run.data.clear_focus();
-            }
-            let mcc = McConfig {
-                draws: mc.draws as usize,
-                seed: mc.seed,
-            };
-            let mut names = vec!["engine".to_string()];
-            let mut outcomes = vec![sys.simulate(&Scenario::engine_baseline(), mcc)];
-            for sc in &scenarios {
-                names.push(sc.name.clone());
-                outcomes.push(sys.simulate(sc, mcc));
-            }
-            let baseline = names.iter().position(|n| n == "baseline").unwrap_or(0);
-            let csv = match report::render_scenarios(&run, &names, &outcomes, baseline) {
-                Ok(c) => c,
+            let mut groups = match load_scenarios(&files, &mc) {
+                Ok(x) => x,
                 Err(e) => return fail(e),
             };
             let style = match mc.chart.style() {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let chart = format!("scenarios.{}", style.format.ext());
-            if let Err(e) =
-                OutputSet::begin(&mc.out, &["scenario_results.csv", &chart]).and_then(|set| {
-                    report::write_atomic(set.dir(), &[("scenario_results.csv".into(), csv)])?;
-                    report::scenario_chart(
-                        &run,
-                        &names,
-                        &outcomes,
-                        &style,
-                        &set.dir().join(&chart),
-                    )?;
-                    set.commit()
+            let mcc = McConfig {
+                draws: mc.draws as usize,
+                seed: mc.seed,
+            };
+            // Per as-of year: the engine's row and each scenario's, for the targets and every series.
+            let mut simulated = Vec::new();
+            for g in &mut groups {
+                if all_regions {
+                    g.run.data.clear_focus();
+                }
+                let mut names = vec!["engine".to_string()];
+                let (t, s) = g.sys.simulate_all(&Scenario::engine_baseline(), mcc);
+                let (mut outcomes, mut series) = (vec![t], vec![s]);
+                for sc in &g.scenarios {
+                    names.push(sc.name.clone());
+                    let (t, s) = g.sys.simulate_all(sc, mcc);
+                    outcomes.push(t);
+                    series.push(s);
+                }
+                simulated.push((names, outcomes, series));
+            }
+            let views: Vec<report::ScenarioView> = groups
+                .iter()
+                .zip(&simulated)
+                .map(|(g, (names, outcomes, series))| report::ScenarioView {
+                    run: &g.run,
+                    names,
+                    outcomes,
+                    series,
                 })
+                .collect();
+            let (results, series_csv) = match report::render_scenarios(&views)
+                .and_then(|r| Ok((r, report::render_scenario_series(&views)?)))
             {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            // One chart per as-of year (`scenarios.png`, or `scenarios_2022.png` … for several).
+            let charts: Vec<String> = views
+                .iter()
+                .map(|v| {
+                    if views.len() == 1 {
+                        format!("scenarios.{}", style.format.ext())
+                    } else {
+                        format!("scenarios_{}.{}", v.run.as_of, style.format.ext())
+                    }
+                })
+                .collect();
+            let mut owned = vec!["scenario_results.csv", "scenario_series.csv"];
+            owned.extend(charts.iter().map(String::as_str));
+            if let Err(e) = OutputSet::begin(&mc.out, &owned).and_then(|set| {
+                report::write_atomic(
+                    set.dir(),
+                    &[
+                        ("scenario_results.csv".into(), results),
+                        ("scenario_series.csv".into(), series_csv),
+                    ],
+                )?;
+                for (v, chart) in views.iter().zip(&charts) {
+                    report::scenario_chart(
+                        v.run,
+                        v.names,
+                        v.outcomes,
+                        &style,
+                        &set.dir().join(chart),
+                    )?;
+                }
+                set.commit()
+            }) {
                 return fail(e);
             }
-            out!("{}", report::scenario_table(&run, &names, &outcomes));
-            let max_se = outcomes
+            for v in &views {
+                if views.len() > 1 {
+                    outln!("as of {}:", v.run.as_of);
+                }
+                out!("{}", report::scenario_table(v.run, v.names, v.outcomes));
+            }
+            let max_se = views
                 .iter()
-                .flatten()
+                .flat_map(|v| v.outcomes.iter().flatten())
                 .map(|o| o.p_met_se)
                 .fold(0.0, f64::max);
             outln!(
-                "{} draws, seed {}: largest Monte Carlo standard error of P(met) {:.4}; wrote {}",
+                "{} draws, seed {}: largest Monte Carlo standard error of P(met) {:.4}; wrote {} and {}",
                 mcc.draws,
                 mcc.seed,
                 max_se,
-                mc.out.join("scenario_results.csv").display()
+                mc.out.join("scenario_results.csv").display(),
+                mc.out.join("scenario_series.csv").display()
             );
             ExitCode::SUCCESS
         }
@@ -856,9 +945,12 @@ fn main() -> ExitCode {
                 return fail(format!("--prob {prob} must be strictly between 0 and 1"));
             }
             let files: Vec<PathBuf> = file.into_iter().collect();
-            let (run, sys, scenarios) = match load_scenarios(&files, mc.tolerance, &mc.add.add_data)
-            {
-                Ok(x) => x,
+            let ScenarioGroup {
+                run,
+                sys,
+                scenarios,
+            } = match load_scenarios(&files, &mc) {
+                Ok(mut g) => g.remove(0),
                 Err(e) => return fail(e),
             };
             let base = scenarios
@@ -883,10 +975,12 @@ fn main() -> ExitCode {
                     scenario::closest(&target, names.iter().map(String::as_str)).unwrap_or("")
                 ));
             };
+            // Any series may be the driver: it moves the target through structural links or through
+            // the correlation of the residuals; the curve shows how much.
             let dkey = match series_key(&driver) {
-                Some(k) if vocab.drivers.contains(&driver) && sys.drives(&k, ti) => k,
+                Some(k) if vocab.series.contains(&driver) && driver != target => k,
                 _ => {
-                    let mut movers: Vec<&str> = vocab
+                    let mut linked: Vec<&str> = vocab
                         .drivers
                         .iter()
                         .filter(|d| {
@@ -895,13 +989,15 @@ fn main() -> ExitCode {
                         })
                         .map(String::as_str)
                         .collect();
-                    movers.sort_unstable();
+                    linked.sort_unstable();
                     return fail(format!(
-                        "--driver `{driver}` does not move {target}; drivers that do: {}",
-                        if movers.is_empty() {
+                        "--driver `{driver}` is not a forecast series other than the target (closest: `{}`); series linked to {target}: {}",
+                        scenario::closest(&driver, vocab.series.iter().map(String::as_str))
+                            .unwrap_or(""),
+                        if linked.is_empty() {
                             "none".to_string()
                         } else {
-                            movers.join(", ")
+                            linked.join(", ")
                         }
                     ));
                 }

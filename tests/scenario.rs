@@ -2,6 +2,8 @@
 //! monotone responses to every bundled driver, `required` values that plug back, Monte Carlo error and
 //! reproducibility, and bad scenario files rejected with file, line and key.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -187,29 +189,92 @@ fn required_value_plugged_back_gives_the_requested_probability() {
     );
 }
 
-/// Common random numbers: an assumption changes only the targets it reaches, exactly.
+/// Common random numbers: an assumption changes only the targets it reaches — through structural links
+/// or through a residual correlation — exactly; any series may be assumed.
 #[test]
 fn targets_an_assumption_cannot_reach_do_not_move() {
     let r = bundled();
     let sys = System::new(&r, 0.5).unwrap();
     let engine = sys.simulate(&Scenario::engine_baseline(), MC);
-    let key = ("Zibo".to_string(), "gdp_real_growth".to_string());
-    let sc = Scenario {
-        assumptions: vec![Assumption {
-            key: key.clone(),
-            mean: 5.0,
-            sd: 0.0,
-        }],
-        ..Scenario::engine_baseline()
-    };
-    let out = sys.simulate(&sc, MC);
-    for (a, b) in engine.iter().zip(&out) {
-        let t = &r.assessments[a.target].target;
-        let reached = (t.region.clone(), t.indicator.clone()) == key || sys.drives(&key, a.target);
-        if !reached {
-            assert_eq!(a, b, "{}.{} moved", t.region, t.indicator);
+    for key in [
+        ("Zibo".to_string(), "gdp_real_growth".to_string()),
+        // A series that drives no target through a link can be assumed too.
+        ("Shandong".to_string(), "cpi".to_string()),
+    ] {
+        let sc = Scenario {
+            assumptions: vec![Assumption {
+                key: key.clone(),
+                mean: 5.0,
+                sd: 0.0,
+            }],
+            ..Scenario::engine_baseline()
+        };
+        let out = sys.simulate(&sc, MC);
+        // The series the assumption conditions: itself and those with a residual correlation to it.
+        let conditioned: Vec<(String, String)> = sys
+            .vocabulary()
+            .series
+            .iter()
+            .filter_map(|s| s.split_once('.'))
+            .map(|(r, i)| (r.to_string(), i.to_string()))
+            .filter(|s| *s == key || sys.residual_correlation(&key, s).unwrap() != 0.0)
+            .collect();
+        for (a, b) in engine.iter().zip(&out) {
+            let t = &r.assessments[a.target].target;
+            let tk = (t.region.clone(), t.indicator.clone());
+            let reached = conditioned
+                .iter()
+                .any(|s| *s == tk || sys.drives(s, a.target));
+            if !reached {
+                assert_eq!(a, b, "{}.{} moved", t.region, t.indicator);
+            }
         }
     }
+}
+
+/// The nation at 3.0% against 6.5% (as of 2022): Shandong's P(GDP ≥ 5%) moves by at least 0.25, and
+/// `required` for P = 0.7 plugs back within 0.02.
+#[test]
+fn the_nation_moves_shandong_and_its_required_value_plugs_back() {
+    let r = bundled();
+    let sys = System::new(&r, 0.5).unwrap();
+    let nation = ("China".to_string(), "gdp_real_growth".to_string());
+    let target = r
+        .assessments
+        .iter()
+        .position(|a| a.target.region == "Shandong" && a.target.indicator == "gdp_real_growth")
+        .unwrap();
+    let at = |v: f64| {
+        let sc = Scenario {
+            assumptions: vec![Assumption {
+                key: nation.clone(),
+                mean: v,
+                sd: 0.0,
+            }],
+            ..Scenario::engine_baseline()
+        };
+        sys.simulate(&sc, MC)
+            .into_iter()
+            .find(|o| o.target == target)
+            .unwrap()
+            .p_met
+    };
+    let (low, high) = (at(3.0), at(6.5));
+    eprintln!("Shandong P(GDP >= 5%): nation 3.0% {low:.3}, 6.5% {high:.3}");
+    assert!(high - low >= 0.25, "{low} -> {high}");
+    let req = scenario::required(
+        &sys,
+        &Scenario::engine_baseline(),
+        target,
+        &nation,
+        0.7,
+        (0.0, 10.0),
+        MC,
+    );
+    let v = req.value.expect("0.7 is reachable");
+    let p = at(v);
+    eprintln!("required China GDP for Shandong P = 0.7: {v:.2} -> {p:.4}");
+    assert!((p - 0.7).abs() <= 0.02, "{p}");
 }
 
 #[test]
@@ -259,12 +324,6 @@ fn bad_scenario_files_name_file_line_and_key() {
     let r = bundled();
     let sys = System::new(&r, 0.5).unwrap();
     let vocab = sys.vocabulary();
-    let not_driver = vocab
-        .series
-        .iter()
-        .find(|s| !vocab.drivers.contains(*s))
-        .expect("some series drives nothing")
-        .clone();
     let cases: Vec<(&str, String, u64, &str)> = vec![
         (
             "unknown region",
@@ -290,12 +349,6 @@ fn bad_scenario_files_name_file_line_and_key() {
                 .into(),
             3,
             "negative",
-        ),
-        (
-            "not a driver",
-            format!("name = \"x\"\n[assumptions]\n\"{not_driver}\" = 1.0\n"),
-            3,
-            "cannot be used as a driver",
         ),
         (
             "unknown key",
@@ -352,19 +405,18 @@ fn scenario_and_required_commands_write_their_files() {
         .iter()
         .map(|f| dir.join(f).to_string_lossy().into_owned())
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .arg("scenario")
-        .args(&files)
-        .args(["--draws", "2000", "--out", "sc"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let scenario = |files: &[&str], out: &str, draws: &str| {
+        let out = common::indicast(
+            tmp.path(),
+            ["scenario"]
+                .iter()
+                .chain(files)
+                .chain(&["--draws", draws, "--out", out]),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
+    };
+    let all: Vec<&str> = files.iter().map(String::as_str).collect();
+    scenario(&all, "sc", "2000");
     let text = std::fs::read_to_string(tmp.path().join("sc/scenario_results.csv")).unwrap();
     assert!(text.starts_with(
         "scenario,region,indicator,year,target,qualifier,mean,lo80,hi80,lo95,hi95,p_met"
@@ -374,6 +426,31 @@ fn scenario_and_required_commands_write_their_files() {
         1 + 4 * 10,
         "engine + 3 scenarios × 10 targets"
     );
+    // Every forecast series, not only those with targets, under every scenario.
+    let series = std::fs::read_to_string(tmp.path().join("sc/scenario_series.csv")).unwrap();
+    assert!(series.starts_with("scenario,region,indicator,year,mean,lo80,hi80,lo95,hi95"));
+    let engine_rows = series.lines().filter(|l| l.starts_with("engine,")).count();
+    assert!(engine_rows > 10, "{engine_rows}");
+    assert_eq!(series.lines().count(), 1 + 4 * engine_rows);
+    // Scenario files of different as-of years in one call: one engine run each.
+    std::fs::write(
+        tmp.path().join("y2021.toml"),
+        "name = \"y2021\"\nas_of = 2021\n[assumptions]\n\"China.gdp_real_growth\" = 5.0\n",
+    )
+    .unwrap();
+    scenario(&[&files[0], "y2021.toml"], "two", "500");
+    let series = std::fs::read_to_string(tmp.path().join("two/scenario_series.csv")).unwrap();
+    assert!(
+        series
+            .lines()
+            .any(|l| l.starts_with("y2021,") && l.contains(",2022,"))
+    );
+    assert!(
+        series
+            .lines()
+            .any(|l| l.starts_with("baseline,") && l.contains(",2023,"))
+    );
+    assert!(tmp.path().join("two/scenarios_2021.png").is_file());
     let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
         .args([
             "required",

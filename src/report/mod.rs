@@ -531,38 +531,49 @@ pub fn render_extraction(
     ])
 }
 
-/// `scenario_results.csv`: one row per scenario and target. `baseline` indexes the scenario the deltas
-/// are taken against.
-pub fn render_scenarios(
-    run: &RunResult,
-    names: &[String],
-    outcomes: &[Vec<Outcome>],
-    baseline: usize,
-) -> Result<Vec<u8>> {
+/// One as-of year's scenarios for the writers: the engine run, the scenario names (`engine` first), and
+/// each scenario's outcomes for the targets and for every series.
+pub struct ScenarioView<'a> {
+    /// The engine run the scenarios modify.
+    pub run: &'a RunResult,
+    /// Scenario names, `engine` (no assumptions) first.
+    pub names: &'a [String],
+    /// Per scenario: the outcome of every target.
+    pub outcomes: &'a [Vec<Outcome>],
+    /// Per scenario: the outcome of every series.
+    pub series: &'a [Vec<crate::scenario::SeriesOutcome>],
+}
+
+/// `scenario_results.csv`: every target under every scenario of every as-of year, with the change of
+/// P(met) against the scenario named `baseline` of the same year (else `engine`).
+pub fn render_scenarios(views: &[ScenarioView]) -> Result<Vec<u8>> {
     let mut rows = Vec::new();
-    for (name, outs) in names.iter().zip(outcomes) {
-        for o in outs {
-            let t = &run.assessments[o.target].target;
-            let base = outcomes[baseline]
-                .iter()
-                .find(|b| b.target == o.target)
-                .map_or(f64::NAN, |b| b.p_met);
-            rows.push(vec![
-                name.clone(),
-                t.region.clone(),
-                t.indicator.clone(),
-                t.year.to_string(),
-                t.value.to_string(),
-                t.qualifier.as_str().into(),
-                f4(o.mean),
-                f4(o.q80.0),
-                f4(o.q80.1),
-                f4(o.q95.0),
-                f4(o.q95.1),
-                f4(o.p_met),
-                f4(o.p_met_se),
-                f4(o.p_met - base),
-            ]);
+    for v in views {
+        let baseline = v.names.iter().position(|n| n == "baseline").unwrap_or(0);
+        for (name, outs) in v.names.iter().zip(v.outcomes) {
+            for o in outs {
+                let t = &v.run.assessments[o.target].target;
+                let base = v.outcomes[baseline]
+                    .iter()
+                    .find(|b| b.target == o.target)
+                    .map_or(f64::NAN, |b| b.p_met);
+                rows.push(vec![
+                    name.clone(),
+                    t.region.clone(),
+                    t.indicator.clone(),
+                    t.year.to_string(),
+                    t.value.to_string(),
+                    t.qualifier.as_str().into(),
+                    f4(o.mean),
+                    f4(o.q80.0),
+                    f4(o.q80.1),
+                    f4(o.q95.0),
+                    f4(o.q95.1),
+                    f4(o.p_met),
+                    f4(o.p_met_se),
+                    f4(o.p_met - base),
+                ]);
+            }
         }
     }
     csv_bytes(
@@ -581,6 +592,43 @@ pub fn render_scenarios(
             "p_met",
             "p_met_se",
             "delta_p_met_vs_baseline",
+        ],
+        rows,
+    )
+}
+
+/// `scenario_series.csv`: every forecast series (not only those with targets) under every scenario,
+/// the `engine` rows being the simulation without assumptions.
+pub fn render_scenario_series(views: &[ScenarioView]) -> Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    for v in views {
+        for (name, series) in v.names.iter().zip(v.series) {
+            for s in series {
+                rows.push(vec![
+                    name.clone(),
+                    s.key.0.clone(),
+                    s.key.1.clone(),
+                    (v.run.as_of + 1).to_string(),
+                    f4(s.mean),
+                    f4(s.q80.0),
+                    f4(s.q80.1),
+                    f4(s.q95.0),
+                    f4(s.q95.1),
+                ]);
+            }
+        }
+    }
+    csv_bytes(
+        &[
+            "scenario",
+            "region",
+            "indicator",
+            "year",
+            "mean",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
         ],
         rows,
     )

@@ -1,26 +1,45 @@
-//! Planner scenarios: driver assumptions in, target outcomes, P(met) and required driver values out.
+//! Planner scenarios: assumptions on any series in, target outcomes, P(met), every series' conditional
+//! distribution and required driver values out.
 //!
 //! # The simulation
 //! The engine's forecasts as of the scenario's year form a linear system: every series' combined forecast
-//! is `μₛ + Σₘ wₘ Σⱼ βₘⱼ (xⱼ − x̄ⱼ) + εₛ`, where `j` runs over the regressors that are forecasts of other
-//! series (the parent region's value, GDP for revenue and income, investment for GDP; see
-//! [`crate::models::Link`]), `x̄ⱼ` is the driver's baseline forecast and `wₘ` the combination weights. Each
-//! draw of the Monte Carlo:
+//! is `μₛ + Σₘ wₘ Σⱼ βₘⱼ (xⱼ − x̄ⱼ) + sₛ εₛ`, where `j` runs over the regressors that are forecasts of other
+//! series (the parent region's value in `pooled_gap`, investment for GDP; see [`crate::models::Link`]),
+//! `x̄ⱼ` is the driver's baseline forecast and `wₘ` the combination weights, and the own residuals `εₛ` of
+//! all series are jointly distributed ([`joint`]: their correlation, estimated from the backtests and
+//! shrunk toward a structured target). Each draw of the Monte Carlo:
 //! 1. draws every coefficient from its sampling distribution, `βₘⱼ ~ N(β̂ₘⱼ, se²)` (parameter uncertainty);
-//! 2. walks the series in dependency order (China → Shandong → Zibo; investment → GDP → revenue, income):
-//!    an assumed series takes its assumed value (fixed, or `N(mean, sd)`); any other takes its baseline
-//!    mean plus the response to its drivers' deviations plus its own residual; shocks are added last, so
-//!    they propagate too;
-//! 3. draws the residuals of one region jointly: standard normals correlated with the correlation of the
-//!    engine's standardised backtest errors (pairwise, shrunk toward zero by `n / (n + 10)`, and made
-//!    positive definite), each scaled by `√(df/χ²_df)` so that the marginals are Student-t.
+//! 2. draws the residuals of all series jointly, each scaled by `√(df/χ²_df)` so that the marginals are
+//!    Student-t with the engine's degrees of freedom;
+//! 3. walks the series in dependency order (China → Shandong → Zibo; investment → GDP): an assumed series
+//!    takes its assumed value (fixed, or `N(mean, sd)`), which fixes its residual, and every later series'
+//!    residual is conditioned on it (Matheron's rule, [`joint`]); any other series takes its baseline mean
+//!    plus the response to its drivers' deviations plus its residual; shocks are added last, so they
+//!    propagate too.
+//!
+//! A scenario thus moves a series through the structural links (Shandong's GDP follows the nation's one
+//! for one through `pooled_gap`) and through the correlation of the residuals (how much of a national
+//! surprise a province's own residual has historically offset). Any series may be assumed.
 //!
 //! The residual scale of a series is what remains of the engine's predictive variance once the variance
-//! propagated from its drivers is taken out, so a scenario without assumptions reproduces the engine's
-//! distributions. P(met) is Rao–Blackwellised: each draw contributes the probability that the target is
-//! met given everything but the series' own independent innovation, which cuts the Monte Carlo error
-//! several-fold compared with counting hits. Quantiles are streamed (P² algorithm) so memory does not grow
-//! with the number of draws. Draws are seeded and single-threaded: results are reproducible bit for bit.
+//! propagated from its drivers, and its covariance with the series' own residual, are taken out, so a
+//! scenario without assumptions reproduces the engine's distributions. P(met) is Rao–Blackwellised: each
+//! draw contributes the probability that the target is met given everything but the series' own
+//! independent innovation, which cuts the Monte Carlo error several-fold compared with counting hits.
+//! Quantiles are streamed (P² algorithm) so memory does not grow with the number of draws. Draws are
+//! seeded and single-threaded: results are reproducible bit for bit.
+//!
+//! # Evidence
+//! Conditional backtests ([`conditional_backtest`]; `cargo bench --bench provinces`): each year
+//! 2005–2018, as of the year before, the nation's real GDP growth set to its actual value, the 16
+//! development provinces' GDP MAE is 0.924 × the unconditional engine's (0.891 against 0.964; the one-liner
+//! "last year + β × the nation's change" 0.948), with 80% / 95% coverage 0.82 / 0.91; revenue 1.014,
+//! investment 0.995, retail 0.976, CPI 0.989. The steps (same bench): first run, correlations shrunk
+//! toward the identity with one intensity (λ = 0.96 crushed them all) 0.956 and 0.75 / 0.86; toward the
+//! block means 0.916 but revenue 1.032 (a block mean of noise: the pairs of a block share the nation's
+//! series); block means shrunk by their yearly standard error 0.926; the residual scale taking its
+//! covariance with the drivers into account 0.922, 0.80 / 0.89; Student-t residuals for every series
+//! (Gaussian before for series driven mostly by their parents) 0.924, 0.82 / 0.91.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -34,8 +53,14 @@ use crate::error::{Error, Result};
 use crate::run::RunResult;
 use crate::targets::{self, MetEvent};
 
+mod backtest;
+pub mod joint;
 mod parse;
+mod required;
+pub use backtest::{ConditionalRow, conditional_backtest};
+pub use joint::Joint;
 pub use parse::{MAX_ABS_VALUE, Vocabulary, closest, parse};
+pub use required::{Required, required};
 
 /// One assumption: a series takes a fixed value (`sd = 0`) or a normal distribution.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,43 +226,58 @@ struct Node {
     links: Vec<(usize, f64, f64, f64)>,
 }
 
+/// The outcome of one series (every forecast series, not only those with targets) under one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesOutcome {
+    /// The series.
+    pub key: SeriesKey,
+    /// Mean of the simulated value.
+    pub mean: f64,
+    /// 10% and 90% quantiles.
+    pub q80: (f64, f64),
+    /// 2.5% and 97.5% quantiles.
+    pub q95: (f64, f64),
+}
+
 /// The linear system of the engine's forecasts as of one year, ready to simulate.
 pub struct System {
+    /// As-of year (the cut-off of the forecasts).
+    cutoff: i32,
     nodes: Vec<Node>,
-    /// Per region: node indices and the Cholesky factor of their residual correlation.
-    groups: Vec<(Vec<usize>, Vec<Vec<f64>>)>,
+    /// The joint distribution of the nodes' own residuals (aligned with `nodes`).
+    joint: Joint,
     targets: Vec<(usize, usize, MetEvent)>,
 }
 
-fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if d <= 1e-10 {
-                    return None;
-                }
-                l[i][i] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
+/// The weighted links of a series' combination: (driver, Σ wβ, √Σ (w se(β))², baseline driver value).
+fn weighted_links(f: &crate::engine::SeriesForecast) -> BTreeMap<SeriesKey, (f64, f64, f64)> {
+    let mut agg: BTreeMap<SeriesKey, (f64, f64, f64)> = BTreeMap::new();
+    for m in f.models.iter().filter(|m| m.weight > 0.0) {
+        for l in &m.links {
+            let e = agg.entry(l.driver.clone()).or_insert((0.0, 0.0, l.at));
+            e.0 += m.weight * l.beta;
+            e.1 += (m.weight * l.beta_se).powi(2);
         }
     }
-    Some(l)
+    for v in agg.values_mut() {
+        v.1 = v.1.sqrt();
+    }
+    agg
 }
-
-/// Correlation shrinkage: a pairwise correlation from `n` common errors is multiplied by `n / (n + 10)`.
-pub const CORRELATION_SHRINK_OBS: f64 = 10.0;
 
 impl System {
     /// Build the system from a run: the forecasts as of its as-of year, the weights and links of the models,
-    /// and the residual correlations of the backtests.
+    /// and the joint distribution of the residuals of the backtests.
     pub fn new(run: &RunResult, tolerance: f64) -> Result<System> {
-        let Some(series) = run.engine.by_cutoff.get(&run.as_of) else {
-            return Err(Error::Config(format!("no forecasts as of {}", run.as_of)));
+        System::at(run, run.as_of, tolerance)
+    }
+
+    /// The system of the forecasts made at `cutoff` (the as-of year, or an earlier one for conditional
+    /// backtests), with the residuals of forecast years up to `cutoff` only. Targets are those of the
+    /// run's as-of year, so an earlier cut-off has none.
+    pub fn at(run: &RunResult, cutoff: i32, tolerance: f64) -> Result<System> {
+        let Some(series) = run.engine.by_cutoff.get(&cutoff) else {
+            return Err(Error::Config(format!("no forecasts as of {cutoff}")));
         };
         // Nodes with a combined forecast, in dependency order (drivers first).
         let keys: Vec<&SeriesKey> = series
@@ -273,133 +313,53 @@ impl System {
         for (p, &i) in order.iter().enumerate() {
             pos[i] = p;
         }
-        let mut nodes: Vec<Node> = Vec::with_capacity(keys.len());
-        // Variances/covariances of the propagated system, to size each node's own residual.
-        let mut cov: Vec<Vec<f64>> = vec![vec![0.0; keys.len()]; keys.len()];
-        for &i in &order {
-            let f = &series[keys[i]];
-            let d = f.combined.expect("filtered");
-            let mut agg: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
-            for m in f.models.iter().filter(|m| m.weight > 0.0) {
-                for l in &m.links {
-                    if let Some(&j) = index.get(&l.driver) {
-                        let e = agg.entry(pos[j]).or_insert((0.0, 0.0, l.at));
-                        e.0 += m.weight * l.beta;
-                        e.1 += (m.weight * l.beta_se).powi(2);
-                    }
+        // The nodes in dependency order with their links; their own residual scale comes after the joint
+        // distribution of the residuals is known.
+        let mut nodes: Vec<Node> = order
+            .iter()
+            .map(|&i| {
+                let f = &series[keys[i]];
+                let d = f.combined.expect("filtered");
+                Node {
+                    key: keys[i].clone(),
+                    mean: d.mean,
+                    se: d.se,
+                    df: d.df,
+                    own_sd: d.se,
+                    links: weighted_links(f)
+                        .into_iter()
+                        .filter_map(|(k, (b, bse, at))| {
+                            index.get(&k).map(|&j| (pos[j], b, bse, at))
+                        })
+                        .collect(),
                 }
-            }
-            let links: Vec<(usize, f64, f64, f64)> = agg
-                .into_iter()
-                .map(|(j, (b, v, at))| (j, b, v.sqrt(), at))
-                .collect();
-            let p = nodes.len();
-            let mut propagated = 0.0;
-            for &(j, bj, _, _) in &links {
-                for &(k, bk, _, _) in &links {
-                    propagated += bj * bk * cov[j][k];
-                }
-            }
-            // Coefficient uncertainty adds se(β)²·Var(driver) at the baseline.
-            let coef_var: f64 = links
-                .iter()
-                .map(|&(j, _, bse, _)| bse * bse * cov[j][j])
-                .sum();
-            let total = d.se * d.se;
-            let own = (total - propagated - coef_var).max(0.1 * total);
-            // Covariance of the new node with every earlier one: Σⱼ βⱼ Cov(xⱼ, x_q).
-            let row: Vec<f64> = (0..p)
-                .map(|q| links.iter().map(|&(j, b, _, _)| b * cov[j][q]).sum())
-                .collect();
-            for (q, c) in row.into_iter().enumerate() {
-                cov[p][q] = c;
-                cov[q][p] = c;
-            }
-            cov[p][p] = propagated + coef_var + own;
-            // Tails: a series whose forecast comes mostly from its drivers inherits their (Student-t)
-            // tails through the propagation, so its own residual is Gaussian; otherwise the residual
-            // carries the engine's degrees of freedom. (The engine's single Student-t per series is itself
-            // an approximation of a sum of t errors; with this choice the two agree within 0.02 of P(met).)
-            let driven = propagated + coef_var > 0.5 * total;
-            let own_df = if driven { f64::INFINITY } else { d.df.max(3.0) };
-            nodes.push(Node {
-                key: keys[i].clone(),
-                mean: d.mean,
-                se: d.se,
-                df: own_df,
-                own_sd: own.sqrt(),
-                links,
-            });
-        }
+            })
+            .collect();
+        let kinds: Vec<joint::SeriesKind> = nodes
+            .iter()
+            .map(|n| joint::SeriesKind {
+                indicator: n.key.1.clone(),
+                region: n.key.0.clone(),
+                parent: run
+                    .data
+                    .regions
+                    .get(&n.key.0)
+                    .and_then(|r| r.parent.clone()),
+            })
+            .collect();
+        let joint = Joint::estimate(&residual_history(run, &nodes, cutoff), &kinds);
+        own_scales(&mut nodes, &joint);
         let node_of: HashMap<SeriesKey, usize> = nodes
             .iter()
             .enumerate()
             .map(|(i, n)| (n.key.clone(), i))
             .collect();
-        // Residual correlation within a region, from standardised backtest errors of the combination.
-        let mut z: HashMap<&SeriesKey, BTreeMap<i32, f64>> = HashMap::new();
-        for b in run.backtest.iter().filter(|b| b.model == "combined") {
-            z.entry(&b.key)
-                .or_default()
-                .insert(b.origin, (b.actual - b.dist.mean) / b.dist.se);
-        }
-        let mut regions: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, n) in nodes.iter().enumerate() {
-            regions.entry(n.key.0.as_str()).or_default().push(i);
-        }
-        let mut groups = Vec::new();
-        for (_, members) in regions {
-            let m = members.len();
-            let mut r = vec![vec![0.0; m]; m];
-            for a in 0..m {
-                r[a][a] = 1.0;
-                for b in 0..a {
-                    let (za, zb) = (z.get(&nodes[members[a]].key), z.get(&nodes[members[b]].key));
-                    let pairs: Vec<(f64, f64)> = match (za, zb) {
-                        (Some(za), Some(zb)) => za
-                            .iter()
-                            .filter_map(|(y, x)| zb.get(y).map(|w| (*x, *w)))
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    let n = pairs.len() as f64;
-                    if n >= 5.0 {
-                        let (mx, my) = (
-                            pairs.iter().map(|p| p.0).sum::<f64>() / n,
-                            pairs.iter().map(|p| p.1).sum::<f64>() / n,
-                        );
-                        let sxy: f64 = pairs.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-                        let sxx: f64 = pairs.iter().map(|p| (p.0 - mx).powi(2)).sum();
-                        let syy: f64 = pairs.iter().map(|p| (p.1 - my).powi(2)).sum();
-                        if sxx > 0.0 && syy > 0.0 {
-                            let rho = sxy / (sxx * syy).sqrt() * n / (n + CORRELATION_SHRINK_OBS);
-                            r[a][b] = rho;
-                            r[b][a] = rho;
-                        }
-                    }
-                }
-            }
-            // Pairwise correlations need not form a valid matrix: shrink further toward identity until
-            // the Cholesky factor exists.
-            let mut shrink = 1.0;
-            let l = loop {
-                let rs: Vec<Vec<f64>> = (0..m)
-                    .map(|a| {
-                        (0..m)
-                            .map(|b| if a == b { 1.0 } else { r[a][b] * shrink })
-                            .collect()
-                    })
-                    .collect();
-                if let Some(l) = cholesky(&rs) {
-                    break l;
-                }
-                shrink *= 0.8;
-            };
-            groups.push((members, l));
-        }
         let mut targets = Vec::new();
         for (ai, a) in run.assessments.iter().enumerate() {
-            if a.dist.is_none() || a.target.basis != crate::data::Basis::Growth {
+            if cutoff != run.as_of
+                || a.dist.is_none()
+                || a.target.basis != crate::data::Basis::Growth
+            {
                 continue;
             }
             if let Some(&n) = node_of.get(&(a.target.region.clone(), a.target.indicator.clone())) {
@@ -412,13 +372,41 @@ impl System {
             }
         }
         Ok(System {
+            cutoff,
             nodes,
-            groups,
+            joint,
             targets,
         })
     }
 
-    /// Names (`Region.indicator`) of every simulated series and of those that move a target.
+    /// The cut-off (as-of year) of the system's forecasts.
+    pub fn cutoff(&self) -> i32 {
+        self.cutoff
+    }
+
+    /// Shrinkage intensity of the residual correlation toward the identity ([`joint`]).
+    pub fn shrinkage(&self) -> f64 {
+        self.joint.lambda
+    }
+
+    /// The correlation of two series' own residuals, if both are simulated.
+    pub fn residual_correlation(&self, a: &SeriesKey, b: &SeriesKey) -> Option<f64> {
+        let i = self.nodes.iter().position(|n| &n.key == a)?;
+        let j = self.nodes.iter().position(|n| &n.key == b)?;
+        Some(self.joint.corr(i, j))
+    }
+
+    /// The weighted structural coefficient of `driver` in `series`' forecast, if linked.
+    pub fn link(&self, series: &SeriesKey, driver: &SeriesKey) -> Option<f64> {
+        let n = self.nodes.iter().find(|n| &n.key == series)?;
+        n.links
+            .iter()
+            .find(|l| self.nodes[l.0].key == *driver)
+            .map(|l| l.1)
+    }
+
+    /// Names (`Region.indicator`) of every simulated series and of those that move a target through
+    /// structural links (any series moves the others through the residual correlation).
     pub fn vocabulary(&self) -> Vocabulary {
         let mut drivers = HashSet::new();
         let mut stack: Vec<usize> = self.targets.iter().map(|t| t.1).collect();
@@ -433,7 +421,8 @@ impl System {
         }
     }
 
-    /// Whether `driver` moves the target of assessment `target` (directly or through other series).
+    /// Whether `driver` moves the target of assessment `target` through structural links (directly or
+    /// through other series).
     pub fn drives(&self, driver: &SeriesKey, target: usize) -> bool {
         let Some(&(_, node, _)) = self.targets.iter().find(|t| t.0 == target) else {
             return false;
@@ -459,8 +448,22 @@ impl System {
             .map(|n| (n.mean, n.se))
     }
 
-    /// Simulate a scenario.
+    /// Simulate a scenario: the outcome of every target.
     pub fn simulate(&self, sc: &Scenario, mc: McConfig) -> Vec<Outcome> {
+        self.draw(sc, mc, false).0
+    }
+
+    /// Simulate a scenario: the outcome of every target and of every series.
+    pub fn simulate_all(&self, sc: &Scenario, mc: McConfig) -> (Vec<Outcome>, Vec<SeriesOutcome>) {
+        self.draw(sc, mc, true)
+    }
+
+    fn draw(
+        &self,
+        sc: &Scenario,
+        mc: McConfig,
+        every_series: bool,
+    ) -> (Vec<Outcome>, Vec<SeriesOutcome>) {
         let n = self.nodes.len();
         let mut rng = StdRng::seed_from_u64(mc.seed);
         let assumed: HashMap<usize, &Assumption> = sc
@@ -473,6 +476,10 @@ impl System {
                     .map(|i| (i, a))
             })
             .collect();
+        let mut assumed_order: Vec<usize> = assumed.keys().copied().collect();
+        assumed_order.sort_unstable();
+        let gains: HashMap<usize, Vec<f64>> =
+            self.joint.gains(&assumed_order).into_iter().collect();
         let shock: HashMap<usize, f64> = sc
             .shocks
             .iter()
@@ -491,39 +498,38 @@ impl System {
             .collect();
         let normal = Normal::new(0.0, 1.0).expect("standard normal");
         let mut value = vec![0.0; n];
-        let mut eps = vec![0.0; n];
-        let mut cond_mean_shift = vec![0.0; n];
-        let mut innov_sd = vec![1.0; n];
+        let mut x = vec![0.0; n];
+        let mut own = vec![0.0; n];
+        let mut scale = vec![0.0; n];
         let mut u = vec![0.0; n];
+        let mut cond_mean = vec![0.0; n];
+        let mut innov_sd = vec![1.0; n];
         let mut link_z: Vec<f64> = Vec::new();
         let mut sums = vec![(0.0, 0.0, 0.0); self.targets.len()]; // (sum x, sum p, sum p²)
-        let mut quantiles: Vec<[P2; 5]> = self
-            .targets
-            .iter()
-            .map(|_| {
-                [
-                    P2::new(0.025),
-                    P2::new(0.1),
-                    P2::new(0.5),
-                    P2::new(0.9),
-                    P2::new(0.975),
-                ]
-            })
-            .collect();
+        let quantile_set = || {
+            [
+                P2::new(0.025),
+                P2::new(0.1),
+                P2::new(0.5),
+                P2::new(0.9),
+                P2::new(0.975),
+            ]
+        };
+        let mut quantiles: Vec<[P2; 5]> = self.targets.iter().map(|_| quantile_set()).collect();
+        let mut series_q: Vec<[P2; 5]> = if every_series {
+            (0..n).map(|_| quantile_set()).collect()
+        } else {
+            Vec::new()
+        };
+        let mut series_sum = vec![0.0; if every_series { n } else { 0 }];
         for _ in 0..mc.draws {
-            // Correlated standard normals per region; remember each node's own innovation share.
-            for (members, l) in &self.groups {
-                for (a, &i) in members.iter().enumerate() {
-                    u[a] = StandardNormal.sample(&mut rng);
-                    let before: f64 = (0..a).map(|b| l[a][b] * u[b]).sum();
-                    let mix = chi[i].as_ref().map_or(1.0, |c| {
-                        (self.nodes[i].df / c.sample(&mut rng).max(1e-12)).sqrt()
-                    });
-                    let scale = self.nodes[i].own_sd * mix;
-                    eps[i] = scale * (before + l[a][a] * u[a]);
-                    cond_mean_shift[i] = scale * before;
-                    innov_sd[i] = scale * l[a][a];
-                }
+            // The joint residuals (standard scale), each node's Student-t mixture and own innovation.
+            self.joint.draw(&mut rng, &mut u, &mut x, &mut own);
+            for (i, node) in self.nodes.iter().enumerate() {
+                let mix = chi[i]
+                    .as_ref()
+                    .map_or(1.0, |c| (node.df / c.sample(&mut rng).max(1e-12)).sqrt());
+                scale[i] = node.own_sd * mix;
             }
             for i in 0..n {
                 // Every draw consumes the same random numbers whatever is assumed (common random
@@ -532,46 +538,71 @@ impl System {
                 for _ in &self.nodes[i].links {
                     link_z.push(StandardNormal.sample(&mut rng));
                 }
-                if let Some(a) = assumed.get(&i) {
-                    link_z.clear();
-                    value[i] = a.mean + a.sd * z;
-                    // The assumption's own draw is the innovation integrated out for P(met).
-                    cond_mean_shift[i] = a.mean;
-                    innov_sd[i] = a.sd;
-                    continue;
-                }
                 let node = &self.nodes[i];
                 let mut response = 0.0;
                 for (&(j, b, bse, at), zl) in node.links.iter().zip(link_z.drain(..)) {
                     response += (b + bse * zl) * (value[j] - at);
                 }
+                if let Some(a) = assumed.get(&i) {
+                    value[i] = a.mean + a.sd * z;
+                    // The assumption's own draw is the innovation integrated out for P(met).
+                    cond_mean[i] = a.mean;
+                    innov_sd[i] = a.sd;
+                    // Its residual is now known: condition every later series on it (Matheron).
+                    // (In the residual's own scale without its Student-t mixture draw: a draw of a
+                    // small mixture would turn an ordinary assumption into an extreme residual.)
+                    let target = if node.own_sd > 0.0 {
+                        (value[i] - node.mean - response) / node.own_sd
+                    } else {
+                        x[i]
+                    };
+                    let gap = target - x[i];
+                    if let Some(g) = gains.get(&i) {
+                        for k in (i + 1)..n {
+                            x[k] += g[k] * gap;
+                        }
+                    }
+                    x[i] = target;
+                    continue;
+                }
                 let s = shock.get(&i).copied().unwrap_or(0.0);
                 let centre = node.mean + response + s;
-                value[i] = centre + eps[i];
-                cond_mean_shift[i] += centre;
+                value[i] = centre + scale[i] * x[i];
+                // P(met) is integrated over the node's own independent innovation only.
+                cond_mean[i] = value[i] - scale[i] * own[i];
+                innov_sd[i] = scale[i] * self.joint.own_sd(i);
             }
             for (t, (_, node, ev)) in self.targets.iter().enumerate() {
-                let x = value[*node];
-                let m = cond_mean_shift[*node];
+                let v = value[*node];
+                let m = cond_mean[*node];
                 let sd = innov_sd[*node];
                 // P(met | everything but the node's own innovation).
                 let p = if sd <= 0.0 {
-                    f64::from(u8::from(ev.is_met(x)))
+                    f64::from(u8::from(ev.is_met(v)))
                 } else if ev.upper {
                     normal.cdf((ev.bound - m) / sd)
                 } else {
                     1.0 - normal.cdf((ev.bound - m) / sd)
                 };
-                sums[t].0 += x;
+                sums[t].0 += v;
                 sums[t].1 += p;
                 sums[t].2 += p * p;
                 for q in quantiles[t].iter_mut() {
-                    q.add(x);
+                    q.add(v);
+                }
+            }
+            if every_series {
+                for i in 0..n {
+                    series_sum[i] += value[i];
+                    for q in series_q[i].iter_mut() {
+                        q.add(value[i]);
+                    }
                 }
             }
         }
         let d = mc.draws.max(1) as f64;
-        self.targets
+        let targets = self
+            .targets
             .iter()
             .enumerate()
             .map(|(t, (ai, _, _))| {
@@ -587,80 +618,101 @@ impl System {
                     p_met_se: (var / d).sqrt(),
                 }
             })
-            .collect()
+            .collect();
+        let series = series_q
+            .iter()
+            .enumerate()
+            .map(|(i, q)| SeriesOutcome {
+                key: self.nodes[i].key.clone(),
+                mean: series_sum[i] / d,
+                q80: (q[1].value(), q[3].value()),
+                q95: (q[0].value(), q[4].value()),
+            })
+            .collect();
+        (targets, series)
     }
 }
 
-/// The driver value at which P(met) of one target reaches a probability.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Required {
-    /// The value, or `None` when no value in the searched range reaches the probability.
-    pub value: Option<f64>,
-    /// Searched range.
-    pub range: (f64, f64),
-    /// (driver value, P(met)) on a grid over the range.
-    pub curve: Vec<(f64, f64)>,
-}
-
-/// Find the driver value at which the target's P(met) equals `prob` (bisection on the P(met) curve, with
-/// common random numbers so the curve is a deterministic, monotone function of the driver).
-pub fn required(
-    sys: &System,
-    base: &Scenario,
-    target: usize,
-    driver: &SeriesKey,
-    prob: f64,
-    range: (f64, f64),
-    mc: McConfig,
-) -> Required {
-    let p_at = |v: f64| -> f64 {
-        let mut sc = base.clone();
-        sc.assumptions.retain(|a| &a.key != driver);
-        sc.assumptions.push(Assumption {
-            key: driver.clone(),
-            mean: v,
-            sd: 0.0,
-        });
-        sys.simulate(&sc, mc)
-            .iter()
-            .find(|o| o.target == target)
-            .map_or(f64::NAN, |o| o.p_met)
-    };
-    let grid = 40;
-    let curve: Vec<(f64, f64)> = (0..=grid)
-        .map(|i| {
-            let v = range.0 + (range.1 - range.0) * i as f64 / grid as f64;
-            (v, p_at(v))
-        })
-        .collect();
-    let (lo, hi) = (curve[0].1, curve[grid].1);
-    let increasing = hi >= lo;
-    let reached = if increasing {
-        lo <= prob && prob <= hi
-    } else {
-        hi <= prob && prob <= lo
-    };
-    let value = reached.then(|| {
-        let (mut a, mut b) = (range.0, range.1);
-        for _ in 0..40 {
-            let m = 0.5 * (a + b);
-            let below = p_at(m) < prob;
-            if below == increasing {
-                a = m;
-            } else {
-                b = m;
-            }
-            if b - a < 1e-4 {
-                break;
+/// Size each node's own residual so that its simulated variance is the engine's: with `x` the node's
+/// standardised residual (correlated with the others' by `joint`), `value = Σⱼ βⱼ valueⱼ + s x`, so
+/// `Var = propagated + coefficient variance + s² + 2 s Cov(Σⱼ βⱼ valueⱼ, x)`, solved for `s` (at least
+/// √0.1 of the engine's scale). Also sets the residual's tails (see the comment below).
+fn own_scales(nodes: &mut [Node], joint: &Joint) {
+    let n = nodes.len();
+    // cov[p][q]: covariance of the values; cx[q][p]: covariance of value q with residual x_p.
+    let mut cov = vec![vec![0.0; n]; n];
+    let mut cx = vec![vec![0.0; n]; n];
+    for p in 0..n {
+        let links = nodes[p].links.clone();
+        let mut propagated = 0.0;
+        for &(j, bj, _, _) in &links {
+            for &(k, bk, _, _) in &links {
+                propagated += bj * bk * cov[j][k];
             }
         }
-        0.5 * (a + b)
-    });
-    Required {
-        value,
-        range,
-        curve,
+        // Coefficient uncertainty adds se(β)²·Var(driver) at the baseline.
+        let coef_var: f64 = links
+            .iter()
+            .map(|&(j, _, bse, _)| bse * bse * cov[j][j])
+            .sum();
+        let total = nodes[p].se * nodes[p].se;
+        let a: f64 = links.iter().map(|&(j, b, _, _)| b * cx[j][p]).sum();
+        let rest = total - propagated - coef_var;
+        let s = (-a + (a * a + rest).max(0.0).sqrt()).max((0.1 * total).sqrt());
+        let row: Vec<f64> = (0..n)
+            .map(|k| {
+                links.iter().map(|&(j, b, _, _)| b * cx[j][k]).sum::<f64>() + s * joint.corr(p, k)
+            })
+            .collect();
+        cx[p] = row;
+        for q in 0..p {
+            let c = links.iter().map(|&(j, b, _, _)| b * cov[j][q]).sum::<f64>() + s * cx[q][p];
+            cov[p][q] = c;
+            cov[q][p] = c;
+        }
+        cov[p][p] = propagated + coef_var + s * s + 2.0 * s * a;
+        // Tails: the own residual carries the engine's degrees of freedom (at least 3). Conditional on
+        // its drivers (a scenario fixing the nation), a province's error is its own residual alone, and
+        // with Gaussian residuals for series driven mostly by their parents the provinces' GDP forecasts
+        // conditional on the nation's actual growth covered 0.79 / 0.88 at 80% / 95% (0.82 / 0.91 with
+        // t residuals); unconditionally the sum of t errors stays within 0.03 of the engine's P(met).
+        nodes[p].df = nodes[p].df.max(3.0);
+        nodes[p].own_sd = s;
     }
+}
+
+/// The standardised structural residuals of every node in the forecast years up to `cutoff` (not
+/// intervention years): `residuals[node][year]` (see [`joint`]).
+fn residual_history(run: &RunResult, nodes: &[Node], cutoff: i32) -> Vec<Vec<Option<f64>>> {
+    let years: Vec<i32> = run
+        .engine
+        .by_cutoff
+        .keys()
+        .map(|c| c + 1)
+        .filter(|y| *y <= cutoff && !run.intervention_years.contains(y))
+        .collect();
+    let error = |k: &SeriesKey, y: i32| -> Option<(f64, f64)> {
+        let d = run.engine.forecast_of(k, y)?.combined?;
+        let actual = run.panel.growth.get(k)?.get(y)?;
+        Some((actual - d.mean, d.se))
+    };
+    nodes
+        .iter()
+        .map(|node| {
+            years
+                .iter()
+                .map(|&y| {
+                    let (e, se) = error(&node.key, y)?;
+                    let f = run.engine.forecast_of(&node.key, y)?;
+                    let mut r = e;
+                    for (driver, (b, _, _)) in weighted_links(f) {
+                        r -= b * error(&driver, y)?.0;
+                    }
+                    (se > 0.0).then(|| r / se)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

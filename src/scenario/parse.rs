@@ -66,7 +66,9 @@ fn plausible(x: f64) -> bool {
 pub struct Vocabulary {
     /// `Region.indicator` of every forecast series.
     pub series: Vec<String>,
-    /// `Region.indicator` of the series that move at least one target (and the targets themselves).
+    /// `Region.indicator` of the series that move at least one target through structural links (and
+    /// the targets themselves). Any series may be assumed: the others move targets through the
+    /// correlation of the residuals.
     pub drivers: HashSet<String>,
 }
 
@@ -137,7 +139,6 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
     }
     let series_key = |section: &str,
                       k: &str,
-                      need_driver: bool,
                       problem: &mut dyn FnMut(Option<&str>, &str, String)| {
         if !vocab.series.iter().any(|s| s == k) {
             let hint = closest(k, vocab.series.iter().map(String::as_str)).unwrap_or("");
@@ -146,17 +147,6 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
                 k,
                 format!(
                     "unknown series `{k}`; expected Region.indicator with a forecast, e.g. `{hint}`"
-                ),
-            );
-            return None;
-        }
-        if need_driver && !vocab.drivers.contains(k) {
-            let hint = closest(k, vocab.drivers.iter().map(String::as_str)).unwrap_or("");
-            problem(
-                Some(section),
-                k,
-                format!(
-                    "`{k}` does not move any target, so it cannot be used as a driver; closest driver: `{hint}`"
                 ),
             );
             return None;
@@ -233,7 +223,7 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
                     None
                 }
             };
-            let key = series_key("assumptions", k, true, &mut problem);
+            let key = series_key("assumptions", k, &mut problem);
             if let (Some(key), Some((mean, sd))) = (key, value) {
                 sc.assumptions.push(Assumption { key, mean, sd });
             }
@@ -254,7 +244,7 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
                     None
                 }
             };
-            let key = series_key("shocks", k, false, &mut problem);
+            let key = series_key("shocks", k, &mut problem);
             if key
                 .as_ref()
                 .is_some_and(|key| sc.assumptions.iter().any(|a| &a.key == key))
