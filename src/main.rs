@@ -394,6 +394,18 @@ struct AddData {
     add_data: Vec<PathBuf>,
 }
 
+/// The files a run reads from disk (data directories and work reports): no output may replace them.
+fn run_inputs(cfg: &RunConfig) -> Vec<PathBuf> {
+    let mut files = cfg.source.files_on_disk();
+    for dir in &cfg.add_data {
+        files.extend(DataSource::Dir(dir.clone()).files_on_disk());
+    }
+    if let Reports::Files(reports, _) = &cfg.reports {
+        files.extend(reports.iter().cloned());
+    }
+    files
+}
+
 /// Scenario files of one as-of year, with the engine run and the system they modify.
 struct ScenarioGroup {
     run: RunResult,
@@ -558,7 +570,7 @@ fn main() -> ExitCode {
                 .map(|(name, _)| name.as_str())
                 .chain(["charts/", "report.html", "report.md"])
                 .collect();
-            let set = match OutputSet::begin(&out, &owned) {
+            let set = match OutputSet::begin_reading(&out, &owned, &run_inputs(&cfg)) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
@@ -669,10 +681,12 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             let owned: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-            if let Err(e) = OutputSet::begin(&out, &owned).and_then(|set| {
-                report::write_atomic(set.dir(), &files)?;
-                set.commit()
-            }) {
+            if let Err(e) = OutputSet::begin_reading(&out, &owned, std::slice::from_ref(&path))
+                .and_then(|set| {
+                    report::write_atomic(set.dir(), &files)?;
+                    set.commit()
+                })
+            {
                 return fail(e);
             }
             let results = ex.quantities.len() - targets;
@@ -821,6 +835,19 @@ fn main() -> ExitCode {
             {
                 return fail(format!("{}: {e}", parent.display()));
             }
+            // The chart never replaces a result CSV it reads (nor an added data file).
+            let inputs: Vec<PathBuf> = report::CHART_INPUTS
+                .iter()
+                .map(|f| from.join(f))
+                .chain(
+                    add.add_data
+                        .iter()
+                        .flat_map(|d| DataSource::Dir(d.clone()).files_on_disk()),
+                )
+                .collect();
+            if let Err(e) = indicast::outfiles::refuse_overwrite(&path, &inputs) {
+                return fail(e);
+            }
             match report::chart_from_csv(&kind, &from, target.as_deref(), &data, &style, &path) {
                 Ok(()) => {
                     outln!("wrote {}", path.display());
@@ -892,7 +919,8 @@ fn main() -> ExitCode {
                 .collect();
             let mut owned = vec!["scenario_results.csv", "scenario_series.csv"];
             owned.extend(charts.iter().map(String::as_str));
-            if let Err(e) = OutputSet::begin(&mc.out, &owned).and_then(|set| {
+            let inputs = [run_inputs(&mc.run_config(None)), files.clone()].concat();
+            if let Err(e) = OutputSet::begin_reading(&mc.out, &owned, &inputs).and_then(|set| {
                 report::write_atomic(
                     set.dir(),
                     &[
@@ -1049,18 +1077,19 @@ fn main() -> ExitCode {
                 value: req.value,
             };
             let chart = format!("required_curve.{}", style.format.ext());
-            if let Err(e) =
-                OutputSet::begin(&mc.out, &["required.csv", "required_curve.csv", &chart]).and_then(
-                    |set| {
-                        report::write_atomic(
-                            set.dir(),
-                            &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
-                        )?;
-                        indicast::charts::required_curve(&data, &style, &set.dir().join(&chart))?;
-                        set.commit()
-                    },
-                )
-            {
+            if let Err(e) = OutputSet::begin_reading(
+                &mc.out,
+                &["required.csv", "required_curve.csv", &chart],
+                &[run_inputs(&mc.run_config(None)), files.clone()].concat(),
+            )
+            .and_then(|set| {
+                report::write_atomic(
+                    set.dir(),
+                    &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
+                )?;
+                indicast::charts::required_curve(&data, &style, &set.dir().join(&chart))?;
+                set.commit()
+            }) {
                 return fail(e);
             }
             let (p_lo, p_hi) = (req.curve[0].1, req.curve[req.curve.len() - 1].1);

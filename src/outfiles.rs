@@ -78,6 +78,15 @@ impl OutputSet {
     /// a directory in `out` (or the reverse: it is the planner's, not ours to remove), or when the
     /// staging directory cannot be built.
     pub fn begin(out: &Path, owned: &[&str]) -> Result<OutputSet> {
+        OutputSet::begin_reading(out, owned, &[])
+    }
+
+    /// [`OutputSet::begin`] for a command that read the files `inputs`: refused when an owned output is one
+    /// of them after following symbolic links (or an owned directory holds one), or is one of the files
+    /// of a data directory ([`crate::data::DATA_FILES`] in a folder with `indicators.csv` or
+    /// `regions.csv`), which every later run reads.
+    pub fn begin_reading(out: &Path, owned: &[&str], inputs: &[PathBuf]) -> Result<OutputSet> {
+        refuse_inputs(out, owned, inputs)?;
         if out.exists() && !out.is_dir() {
             return Err(Error::Config(format!(
                 "output path {} exists and is not a directory; choose another --out",
@@ -198,6 +207,49 @@ impl Drop for OutputSet {
             drop(file);
         }
     }
+}
+
+/// The error when the single output file `output` (followed through a symbolic link) is one of
+/// `inputs` (or lies in one of them, a directory).
+pub fn refuse_overwrite(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let Ok(target) = std::fs::canonicalize(output) else {
+        return Ok(());
+    };
+    match inputs
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .find(|i| *i == target || target.starts_with(i) || i.starts_with(&target))
+    {
+        Some(input) => Err(Error::Config(format!(
+            "{} would overwrite the input {}; choose another output",
+            output.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The error when an owned output of the set in `out` would replace an input (see
+/// [`OutputSet::begin_reading`]).
+fn refuse_inputs(out: &Path, owned: &[&str], inputs: &[PathBuf]) -> Result<()> {
+    let data_dir = ["indicators.csv", "regions.csv"]
+        .iter()
+        .any(|f| out.join(f).is_file());
+    for rel in owned {
+        let path = out.join(rel.trim_end_matches('/'));
+        // An existing output is compared where it leads (a symbolic link is written through).
+        refuse_overwrite(&path, inputs)?;
+        if !path.exists() {
+            continue;
+        }
+        if data_dir && crate::data::DATA_FILES.contains(rel) {
+            return Err(Error::Config(format!(
+                "{} is a data directory (it has indicators.csv or regions.csv) and {rel} in it is an input of later runs; choose another --out",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Take the lock of `out`: `Ok(None)` when no lock file can be made (read-only parent: written in
@@ -420,6 +472,44 @@ mod tests {
         let e = OutputSet::begin(&out, &["charts/"]).unwrap_err();
         assert!(e.to_string().contains("is a file"), "{e}");
         assert!(out.join("a.csv").is_dir() && out.join("charts").is_file());
+    }
+
+    #[test]
+    fn an_output_over_an_input_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let report = out.join("targets.csv");
+        std::fs::write(&report, "the report").unwrap();
+        let e = OutputSet::begin_reading(&out, &["targets.csv"], std::slice::from_ref(&report))
+            .unwrap_err();
+        assert!(e.to_string().contains("would overwrite the input"), "{e}");
+        // Through a symbolic link in the output folder.
+        let other = root.path().join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        let input = root.path().join("in.csv");
+        std::fs::write(&input, "input").unwrap();
+        std::os::unix::fs::symlink(&input, other.join("a.csv")).unwrap();
+        let e =
+            OutputSet::begin_reading(&other, &["a.csv"], std::slice::from_ref(&input)).unwrap_err();
+        assert!(e.to_string().contains("would overwrite the input"), "{e}");
+        // A data directory's files are inputs of later runs.
+        let data = root.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("indicators.csv"), "x").unwrap();
+        std::fs::write(data.join("targets.csv"), "t").unwrap();
+        let e = OutputSet::begin(&data, &["targets.csv"]).unwrap_err();
+        assert!(e.to_string().contains("data directory"), "{e}");
+        // New files beside a data directory's own are fine.
+        OutputSet::begin(&data, &["assessment.csv"])
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&report).unwrap(), "the report");
+        assert_eq!(
+            std::fs::read_to_string(data.join("targets.csv")).unwrap(),
+            "t"
+        );
     }
 
     #[test]

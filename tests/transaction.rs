@@ -1,6 +1,6 @@
 //! A `run`'s output set (CSVs, charts, report) is replaced as a whole: killed at any moment (SIGKILL or
 //! SIGTERM), or raced by a second run on the same `--out`, the folder holds the old complete set or the
-//! new complete set, byte for byte, never a mix.
+//! new complete set, byte for byte, never a mix; and no output replaces an input.
 
 mod common;
 
@@ -165,4 +165,70 @@ fn a_planners_own_files_in_the_output_folder_stay() {
     assert!(out_dir.join("scenario_results.csv").is_file());
     assert!(out_dir.join("report.html").is_file());
     assert!(out_dir.join("assessment.csv").is_file());
+}
+
+/// No output replaces an input: the report being extracted, a data directory's files, the CSV a chart
+/// reads, a data file an output symbolic link points to. Each is refused with exit 2 and the input is
+/// untouched.
+#[test]
+fn outputs_never_replace_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = root.join("seeds/zibo-2023-government-work-report.txt");
+    let dir = tmp.path().join("dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&report, dir.join("targets.csv")).unwrap();
+    let data = tmp.path().join("mydata");
+    common::copy_data(&data);
+    let before = |p: &Path| std::fs::read(p).unwrap();
+    let (rep, tgt, ind) = (
+        before(&dir.join("targets.csv")),
+        before(&data.join("targets.csv")),
+        before(&data.join("indicators.csv")),
+    );
+    let refused = |args: &[&str], what: &str| {
+        let out = indicast(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", describe(&out));
+        let err = common::stderr(&out);
+        assert!(
+            err.contains("would overwrite the input") || err.contains("data directory"),
+            "{what}: {err}"
+        );
+    };
+    refused(
+        &["extract", "dir/targets.csv", "--out", "dir"],
+        "extract over the report it reads",
+    );
+    refused(
+        &["extract", report.to_str().unwrap(), "--out", "mydata"],
+        "extract into a data directory",
+    );
+    let ok = indicast(tmp.path(), ["run", "--no-charts", "--out", "res"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", describe(&ok));
+    let assessment = before(&tmp.path().join("res/assessment.csv"));
+    refused(
+        &[
+            "chart",
+            "scorecard",
+            "--from",
+            "res",
+            "--output",
+            "res/assessment.csv",
+        ],
+        "chart over the CSV it reads",
+    );
+    std::fs::remove_file(tmp.path().join("res/forecasts.csv")).unwrap();
+    std::os::unix::fs::symlink(
+        data.join("indicators.csv"),
+        tmp.path().join("res/forecasts.csv"),
+    )
+    .unwrap();
+    refused(
+        &["run", "--no-charts", "--data", "mydata", "--out", "res"],
+        "an output link to an input",
+    );
+    assert_eq!(before(&dir.join("targets.csv")), rep);
+    assert_eq!(before(&data.join("targets.csv")), tgt);
+    assert_eq!(before(&data.join("indicators.csv")), ind);
+    assert_eq!(before(&tmp.path().join("res/assessment.csv")), assessment);
 }

@@ -310,6 +310,32 @@ pub enum DataSource {
     Memory(Vec<(String, Vec<u8>)>),
 }
 
+/// Every file a data directory may hold (the ones `indicast` reads from it).
+pub const DATA_FILES: &[&str] = &[
+    "indicators.csv",
+    "targets.csv",
+    "report_targets.csv",
+    "regions.csv",
+    "breaks.csv",
+    "events.csv",
+    "indicator_meta.csv",
+];
+
+impl DataSource {
+    /// The files of this source that exist on disk (none for the bundled or in-memory data): the inputs
+    /// an output must never replace.
+    pub fn files_on_disk(&self) -> Vec<PathBuf> {
+        match self {
+            DataSource::Dir(dir) => DATA_FILES
+                .iter()
+                .map(|f| dir.join(f))
+                .filter(|p| p.is_file())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 const BUNDLED: &[(&str, &str)] = &[
     ("indicators.csv", include_str!("../../data/indicators.csv")),
     ("targets.csv", include_str!("../../data/targets.csv")),

@@ -344,6 +344,16 @@ fn field(row: &std::collections::HashMap<String, String>, col: &str, file: &Path
         })
 }
 
+/// The result CSVs [`chart_from_csv`] may read from its folder (an output must never replace them).
+pub const CHART_INPUTS: &[&str] = &[
+    "assessment.csv",
+    "observations_used.csv",
+    "backtest.csv",
+    "scenario_results.csv",
+    "required.csv",
+    "required_curve.csv",
+];
+
 /// Redraw one chart from the CSVs of an earlier run in `from` (assessment.csv, observations_used.csv,
 /// backtest.csv, scenario_results.csv, required.csv / required_curve.csv), without recomputing.
 /// `target` (Region.indicator) selects the series for `fan` and `backtest`.
