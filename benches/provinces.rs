@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use indicast::data::DataSource;
-use indicast::run::{Accuracy, BacktestRow, NaiveBenchmark, Reports, RunConfig, RunResult, run};
+use indicast::run::{Accuracy, BacktestRow, NaiveBenchmark, RunConfig, RunResult, run};
 use indicast::scenario::{self, McConfig};
 use indicast::targets::{self, BASELINES};
 
@@ -78,12 +77,8 @@ fn regions_of(dir: &Path) -> BTreeSet<String> {
 
 fn config(add: Vec<PathBuf>, as_of: Option<i32>) -> RunConfig {
     RunConfig {
-        source: DataSource::Bundled,
-        as_of,
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
         add_data: add,
+        ..RunConfig::bundled(as_of)
     }
 }
 

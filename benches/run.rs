@@ -7,17 +7,10 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use indicast::data::DataSource;
 use indicast::report;
-use indicast::run::{Reports, RunConfig, run};
+use indicast::run::{RunConfig, run};
 
 fn whole_run(c: &mut Criterion) {
-    let cfg = RunConfig {
-        source: DataSource::Bundled,
-        as_of: None,
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
-        add_data: Vec::new(),
-    };
+    let cfg = RunConfig::bundled(None);
     c.bench_function("run_bundled_as_of_2022", |b| {
         b.iter(|| {
             let r = run(&cfg).expect("bundled data are valid");
@@ -41,14 +34,7 @@ fn extract_seed(c: &mut Criterion) {
 /// Three bundled scenarios × all targets × 10,000 draws (simulation only; the engine run is built once).
 fn three_scenarios(c: &mut Criterion) {
     use indicast::scenario::{McConfig, System, parse};
-    let cfg = RunConfig {
-        source: DataSource::Bundled,
-        as_of: Some(2022),
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
-        add_data: Vec::new(),
-    };
+    let cfg = RunConfig::bundled(Some(2022));
     let r = run(&cfg).expect("bundled data are valid");
     let sys = System::new(&r, 0.5).expect("system");
     let vocab = sys.vocabulary();
@@ -85,14 +71,7 @@ fn three_scenarios(c: &mut Criterion) {
 /// Every chart of the bundled run (21 PNGs at 1600×1000: scorecard, fan and backtest per target,
 /// scenario comparison), the engine run excluded.
 fn all_charts(c: &mut Criterion) {
-    let cfg = RunConfig {
-        source: DataSource::Bundled,
-        as_of: Some(2022),
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
-        add_data: Vec::new(),
-    };
+    let cfg = RunConfig::bundled(Some(2022));
     let r = run(&cfg).expect("bundled data are valid");
     let dir = tempfile::tempdir().expect("temp dir");
     c.bench_function("all_charts_and_report", |b| {
@@ -137,9 +116,35 @@ fn generic_10k(c: &mut Criterion) {
     });
 }
 
+/// Inputs built to be slow (issue: reliability under attack): a scenario file with 40,000 unknown
+/// series (each a problem with its line; closest-name hints for the first 50), and `check` of a data
+/// set whose regions form a chain 20,000 deep.
+fn adversarial(c: &mut Criterion) {
+    use indicast::scenario::{System, parse};
+    let r = run(&RunConfig::bundled(Some(2022))).expect("bundled data are valid");
+    let vocab = System::new(&r, 0.5).expect("system").vocabulary();
+    let mut text = String::from("name = \"x\"\n[assumptions]\n");
+    for i in 0..40_000 {
+        text.push_str(&format!("\"Zibo.bogus{i}\" = 1.0\n"));
+    }
+    c.bench_function("scenario_40000_unknown_keys", |b| {
+        b.iter(|| parse("many.toml", &text, &vocab).expect_err("unknown keys"))
+    });
+    let mut regions = String::from("region,parent,name_zh,name_en\nChina,,中国,China\n");
+    let mut prev = "China".to_string();
+    for k in 0..20_000 {
+        regions.push_str(&format!("R{k},{prev},区{k},R{k}\n"));
+        prev = format!("R{k}");
+    }
+    let files = vec![("regions.csv".to_string(), regions.into_bytes())];
+    c.bench_function("check_20000_deep_region_chain", |b| {
+        b.iter(|| indicast::data::load(&DataSource::Memory(files.clone())))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = whole_run, extract_seed, three_scenarios, all_charts, generic_10k
+    targets = whole_run, extract_seed, three_scenarios, all_charts, generic_10k, adversarial
 }
 criterion_main!(benches);

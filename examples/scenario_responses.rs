@@ -5,8 +5,7 @@
 //! Run: `cargo run --release --example scenario_responses [-- LOW HIGH [--add-data DIR]...]`
 //! (default 3.0 and 6.5, the bundled data as of 2022).
 
-use indicast::data::DataSource;
-use indicast::run::{Reports, RunConfig, run};
+use indicast::run::{RunConfig, run};
 use indicast::scenario::{Assumption, McConfig, Scenario, System};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,12 +25,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => return Err("expected two values: LOW HIGH".into()),
     };
     let r = run(&RunConfig {
-        source: DataSource::Bundled,
-        as_of: Some(2022),
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
         add_data,
+        ..RunConfig::bundled(Some(2022))
     })?;
     let sys = System::new(&r, 0.5)?;
     let nation = ("China".to_string(), "gdp_real_growth".to_string());

@@ -36,6 +36,7 @@ pub mod error;
 pub mod extract;
 pub mod forecast;
 pub mod generic;
+pub mod inputs;
 pub mod models;
 pub mod outfiles;
 pub mod report;

@@ -420,7 +420,8 @@ fn load_scenarios(files: &[PathBuf], mc: &McArgs) -> Result<Vec<ScenarioGroup>, 
     let mut texts = Vec::new();
     for f in files {
         let name = f.display().to_string();
-        let bytes = std::fs::read(f).map_err(|e| format!("{name}: {e}"))?;
+        let bytes = indicast::inputs::read_bounded(f, indicast::inputs::MAX_INPUT_BYTES)
+            .map_err(|e| e.to_string())?;
         // UTF-8 with or without BOM, or GBK (Notepad's "ANSI" on Chinese Windows), said in a warning.
         let text = if bytes.iter().all(u8::is_ascii_whitespace) {
             String::new()
@@ -649,10 +650,11 @@ fn main() -> ExitCode {
             allow_empty,
         } => {
             let name = path.display().to_string();
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
-                Err(e) => return fail(format!("{name}: {e}")),
-            };
+            let bytes =
+                match indicast::inputs::read_bounded(&path, indicast::inputs::MAX_INPUT_BYTES) {
+                    Ok(b) => b,
+                    Err(e) => return fail(e),
+                };
             let (text, encoding) = match text::decode(&name, &bytes) {
                 Ok(t) => t,
                 Err(e) => return fail(e),
@@ -727,7 +729,9 @@ fn main() -> ExitCode {
             // A large file (or any with --stream always) is streamed: bounded memory, same output.
             // Stdin, a GBK file or one whose series are not grouped is read whole.
             let big = std::fs::metadata(&panel.input).is_ok_and(|m| m.len() > STREAM_ABOVE);
-            let streamed = if stream == "always" || (stream == "auto" && big) {
+            // A pipe or device is read once, whole (streaming reads the file twice).
+            let regular = indicast::inputs::is_regular_file(std::path::Path::new(&panel.input));
+            let streamed = if regular && (stream == "always" || (stream == "auto" && big)) {
                 forecast_streamed(&panel, &cols, horizon as usize, &levels, &models)
             } else {
                 Ok(None)
@@ -1132,14 +1136,13 @@ fn read_panel_input(
     ),
     String,
 > {
+    let limit = indicast::inputs::MAX_INPUT_BYTES;
     let bytes = if input == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
-            .map_err(|e| format!("stdin: {e}"))?;
-        b
+        indicast::inputs::read_stream("<stdin>", std::io::stdin(), limit)
     } else {
-        std::fs::read(input).map_err(|e| format!("{input}: {e}"))?
-    };
+        indicast::inputs::read_bounded(std::path::Path::new(input), limit)
+    }
+    .map_err(|e| e.to_string())?;
     let name = if input == "-" { "<stdin>" } else { input };
     let panel = indicast::generic::read_panel(name, bytes, cols).map_err(|e| e.to_string())?;
     for w in &panel.warnings {

@@ -32,6 +32,21 @@ pub struct RunConfig {
     pub add_data: Vec<PathBuf>,
 }
 
+impl RunConfig {
+    /// The bundled data and work report as of `as_of` (`None`: the last data year), with the defaults
+    /// of `indicast run`: tolerance 0.5 pp, calibrated intervals, nothing added.
+    pub fn bundled(as_of: Option<i32>) -> RunConfig {
+        RunConfig {
+            source: DataSource::Bundled,
+            as_of,
+            tolerance: 0.5,
+            calibrate: true,
+            reports: Reports::Bundled,
+            add_data: Vec::new(),
+        }
+    }
+}
+
 /// Which government work reports `run` reads its coming-year targets from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reports {
@@ -216,10 +231,7 @@ fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<()> {
         Reports::Files(files, region) => {
             let mut v = Vec::new();
             for f in files {
-                let bytes = std::fs::read(f).map_err(|source| Error::Io {
-                    path: f.clone(),
-                    source,
-                })?;
+                let bytes = crate::inputs::read_bounded(f, crate::inputs::MAX_INPUT_BYTES)?;
                 let (text, _) = text::decode(&f.display().to_string(), &bytes)?;
                 v.push((f.display().to_string(), text, region.clone()));
             }

@@ -9,20 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use indicast::charts::{self, Format, Lang, Style};
-use indicast::data::DataSource;
 use indicast::report;
-use indicast::run::{Reports, RunConfig, RunResult, run};
+use indicast::run::{RunConfig, RunResult, run};
 
 fn bundled() -> RunResult {
-    run(&RunConfig {
-        source: DataSource::Bundled,
-        as_of: Some(2022),
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
-        add_data: Vec::new(),
-    })
-    .expect("bundled run")
+    run(&RunConfig::bundled(Some(2022))).expect("bundled run")
 }
 
 fn decode(path: &Path) -> (u32, u32, Vec<u8>) {

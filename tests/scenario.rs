@@ -7,20 +7,11 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use indicast::data::DataSource;
-use indicast::run::{Reports, RunConfig, RunResult, run};
+use indicast::run::{RunConfig, RunResult, run};
 use indicast::scenario::{self, Assumption, McConfig, Scenario, System};
 
 fn bundled() -> RunResult {
-    run(&RunConfig {
-        source: DataSource::Bundled,
-        as_of: Some(2022),
-        tolerance: 0.5,
-        calibrate: true,
-        reports: Reports::Bundled,
-        add_data: Vec::new(),
-    })
-    .expect("bundled run")
+    run(&RunConfig::bundled(Some(2022))).expect("bundled run")
 }
 
 fn bundled_scenario(name: &str, sys: &System) -> Scenario {

@@ -25,7 +25,7 @@
 pub(crate) mod csvin;
 pub mod panel;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Problem, Result};
@@ -369,10 +369,7 @@ impl DataSource {
                 if !path.exists() && !required {
                     return Ok(None);
                 }
-                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let bytes = crate::inputs::read_bounded(&path, crate::inputs::MAX_INPUT_BYTES)?;
                 let shown = path.display().to_string();
                 let (text, gbk) = csvin::decode(&shown, bytes)?;
                 Ok(Some((shown, text, gbk)))
@@ -644,6 +641,7 @@ fn check_tree(
     layered: bool,
     problems: &mut Vec<Problem>,
 ) {
+    let loops = looping_chains(regions);
     for (name, region) in regions {
         let (file, line) = origin[name].clone();
         if let Some(parent) = &region.parent
@@ -665,22 +663,43 @@ fn check_tree(
                 });
             continue;
         }
-        let mut cur = region.parent.clone();
-        let mut steps = 0;
-        while let Some(p) = cur {
-            steps += 1;
-            if steps > regions.len() {
-                problems.push(Problem {
-                    file: file.clone(),
-                    line,
-                    column: "parent".into(),
-                    message: format!("the parent chain of `{name}` loops; expected a tree"),
-                });
-                break;
-            }
-            cur = regions.get(&p).and_then(|r| r.parent.clone());
+        if loops[name.as_str()] {
+            problems.push(Problem {
+                file: file.clone(),
+                line,
+                column: "parent".into(),
+                message: format!("the parent chain of `{name}` loops; expected a tree"),
+            });
         }
     }
+}
+
+/// For every region, whether following its parents loops (reaches a cycle) instead of ending at a root
+/// or an unknown parent: each region is walked once (linear in the number of regions, however deep).
+fn looping_chains(regions: &BTreeMap<String, Region>) -> HashMap<&str, bool> {
+    let mut state: HashMap<&str, bool> = HashMap::with_capacity(regions.len());
+    for start in regions.keys() {
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: HashSet<&str> = HashSet::new();
+        let mut cur = Some(start.as_str());
+        let verdict = loop {
+            let Some(name) = cur else {
+                break false;
+            };
+            if let Some(&known) = state.get(name) {
+                break known;
+            }
+            if !on_path.insert(name) {
+                break true;
+            }
+            path.push(name);
+            cur = regions.get(name).and_then(|r| r.parent.as_deref());
+        };
+        for name in path {
+            state.insert(name, verdict);
+        }
+    }
+    state
 }
 
 /// A row of an added file that repeats a row of an earlier file (same region, indicator, period, year,

@@ -316,12 +316,28 @@ fn read_rows(path: &Path) -> Result<Vec<std::collections::HashMap<String, String
         })?
         .clone();
     let mut out = Vec::new();
-    for rec in rdr.records() {
+    for (row, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| Error::Csv {
             file: file.clone(),
             line: e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
         })?;
+        // An infinite number cannot be drawn (plotters searches its axis key points forever).
+        if let Some((h, v)) = headers
+            .iter()
+            .zip(rec.iter())
+            .find(|(_, v)| v.trim().parse::<f64>().is_ok_and(f64::is_infinite))
+        {
+            return Err(Error::Csv {
+                file: file.clone(),
+                line: rec
+                    .position()
+                    .map_or(row as u64 + 2, |p| p.line().max(row as u64 + 2)),
+                message: format!(
+                    "column `{h}`: `{v}` is infinite; expected a finite number (rerun `indicast run`)"
+                ),
+            });
+        }
         out.push(
             headers
                 .iter()
@@ -336,6 +352,7 @@ fn read_rows(path: &Path) -> Result<Vec<std::collections::HashMap<String, String
 fn field(row: &std::collections::HashMap<String, String>, col: &str, file: &Path) -> Result<f64> {
     row.get(col)
         .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite())
         .ok_or_else(|| {
             Error::Config(format!(
                 "{}: column `{col}` missing or not a number in a row",
@@ -391,7 +408,11 @@ pub fn chart_from_csv(
                 .iter()
                 .filter(|r| data.in_focus(&r["region"]))
                 .filter_map(|r| {
-                    let p = r.get("p_met")?.parse::<f64>().ok()?;
+                    let p = r
+                        .get("p_met")?
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|p| p.is_finite())?;
                     Some(ScoreRow {
                         label: format!(
                             "{} {}",
