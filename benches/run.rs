@@ -29,6 +29,30 @@ fn extract_seed(c: &mut Criterion) {
     c.bench_function("extract_seed_report", |b| {
         b.iter(|| indicast::extract::extract_bytes("seed", &bytes, None).expect("seed extracts"))
     });
+    // Linear in the length: the seed 200 times (7.3 MB), and one 220 KB sentence of 8,000 targets,
+    // each with its output rows rendered (line numbers and clauses for every quantity).
+    let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+    let big = text.repeat(200);
+    let lines: Vec<&str> = text.lines().take(17).collect();
+    let long = format!(
+        "{}\n全市经济社会发展主要预期目标建议为:{}。",
+        lines.join("\n"),
+        (0..8000)
+            .map(|i| format!("地区生产总值增长{}%", i % 9))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut group = c.benchmark_group("extract_linear");
+    for (name, t) in [("seed_x200_7mb", &big), ("one_sentence_220kb", &long)] {
+        group.throughput(criterion::Throughput::Bytes(t.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let ex = indicast::extract::extract_text(t, "UTF-8", None).expect("extracts");
+                report::render_extraction(&ex, t, "Zibo", "bench").expect("renders")
+            })
+        });
+    }
+    group.finish();
 }
 
 /// Three bundled scenarios × all targets × 10,000 draws (simulation only; the engine run is built once).

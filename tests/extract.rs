@@ -554,6 +554,33 @@ mod never_panics {
             }
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Inputs up to about 1 MB built from target clauses with or without punctuation (the worst case:
+        /// one endless sentence): never a panic, and every output row stays bounded (the sentence column
+        /// at most 1,000 characters, so the files grow linearly with the report; the time is measured in
+        /// `cargo bench --bench run -- extract_linear`).
+        #[test]
+        fn large_inputs_give_bounded_rows(clauses in 1_000usize..40_000, sep in 0usize..3, minus in any::<bool>()) {
+            let seed = std::fs::read_to_string(fixture("seeds/zibo-2023-government-work-report.txt")).unwrap();
+            let head: Vec<&str> = seed.lines().take(17).collect();
+            let sep = [",", "", "；"][sep];
+            let sign = if minus { "-" } else { "" };
+            let body: Vec<String> = (0..clauses).map(|i| format!("地区生产总值增长{sign}{}%", i % 9)).collect();
+            let text = format!("{}\n全市经济社会发展主要预期目标建议为:{}。", head.join("\n"), body.join(sep));
+            prop_assert!(text.len() <= 1_200_000);
+            let ex = indicast::extract::extract_text(&text, "UTF-8", None).unwrap();
+            prop_assert!(!ex.quantities.is_empty());
+            for q in &ex.quantities {
+                prop_assert!(q.sentence.chars().count() <= indicast::extract::MAX_SENTENCE_CHARS);
+            }
+            let files = indicast::report::render_extraction(&ex, &text, "Zibo", "t").unwrap();
+            let written: usize = files.iter().map(|(_, b)| b.len()).sum();
+            prop_assert!(written <= 4_000 * ex.quantities.len() + 100_000, "{written} bytes");
+        }
+    }
 }
 
 /// Extracted results use only units the indicator loader accepts, so results.csv rows can be pasted into

@@ -121,7 +121,7 @@ fn patterns() -> &'static Patterns {
         let units = format!("个百分点|美元|元|平方米|公里|公顷|千瓦|人次|人|名|亩|吨|斤|天|倍|%|{COUNT_WORDS}");
         let num = r"\d+(?:\.\d+)?";
         let quantity = format!(
-            r"(?P<n1>{num})(?P<u1>%)?(?:\s*(?P<dash>[—–\-~至到])\s*(?P<n2>{num}))?(?P<mag>万亿|亿|万)?(?P<unit>{units})"
+            r"(?P<sign>[-−－])?(?P<n1>{num})(?P<u1>%)?(?:\s*(?P<dash>[—–\-~至到])\s*(?P<n2>{num}))?(?P<mag>万亿|亿|万)?(?P<unit>{units})"
         );
         let chinese = format!(
             r"(?P<verb>新增|建设|新建|改造|完成|达到|开工|新开工|培育|引进|新引进|打造|创建|实施|建成|开发|突破|超过|提供|举办|累计)?(?P<cn>[一二两三四五六七八九十百千]+)(?P<mag>万亿|亿|万)?(?P<unit>{COUNT_WORDS}|人|名)"
@@ -200,20 +200,42 @@ fn is_clause_end(c: char) -> bool {
     is_sentence_end(c) || matches!(c, '，' | ',' | '：' | ':')
 }
 
-/// Sentence spans (char offsets), split at 。；！？ and line breaks.
+/// Longest sentence (in characters) read as one: a longer run without 。；！？ (a pasted table, a
+/// report without punctuation) is cut at its last clause end before this length. Everything done
+/// within a sentence looks back and forth in it, so this keeps extraction linear in the text's length.
+pub const MAX_SENTENCE_CHARS: usize = 1000;
+/// Longest lead-in of a clause written with a quantity (`text` of targets.csv).
+pub const MAX_CLAUSE_CHARS: usize = 120;
+
+/// Sentence spans (char offsets), split at 。；！？ and line breaks, and long ones at clause ends
+/// ([`MAX_SENTENCE_CHARS`]).
 fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let mut push = |mut start: usize, end: usize| {
+        while end - start > MAX_SENTENCE_CHARS {
+            let limit = start + MAX_SENTENCE_CHARS;
+            let cut = (start + MAX_SENTENCE_CHARS / 2..limit)
+                .rev()
+                .find(|&i| is_clause_end(doc.chars[i]))
+                .map_or(limit, |i| i + 1);
+            out.push((start, cut));
+            start = cut;
+        }
+        if end > start {
+            out.push((start, end));
+        }
+    };
     let mut start = 0;
     for (i, &c) in doc.chars.iter().enumerate() {
         if is_sentence_end(c) {
             if i > start {
-                out.push((start, i + 1));
+                push(start, i + 1);
             }
             start = i + 1;
         }
     }
     if start < doc.chars.len() {
-        out.push((start, doc.chars.len()));
+        push(start, doc.chars.len());
     }
     out
 }
@@ -309,8 +331,15 @@ fn find_quantities(doc: &Doc) -> Vec<Found> {
         if doc.chars.get(end).is_some_and(|c| c.is_ascii_alphabetic()) {
             continue;
         }
-        let n1: f64 = m["n1"].parse().unwrap_or(f64::NAN);
+        // A minus sign (ASCII, U+2212 or full-width) right before the number: 增长-2%, 涨幅−0.5%.
+        let sign = if m.name("sign").is_some() { -1.0 } else { 1.0 };
+        let n1: f64 = sign * m["n1"].parse().unwrap_or(f64::NAN);
         let n2 = m.name("n2").and_then(|x| x.as_str().parse::<f64>().ok());
+        // A range is the set between its ends, whichever is written first (9%—5%).
+        let (n1, n2) = match n2 {
+            Some(b) if b < n1 => (b, Some(n1)),
+            other => (n1, other),
+        };
         let mag = m.name("mag").map_or("", |x| x.as_str());
         let unit_word = &m["unit"];
         if m.name("u1").is_some() && unit_word != "%" {
@@ -612,8 +641,11 @@ pub fn extract_text(
         quantities: Vec::new(),
         qualitative: Vec::new(),
     };
-    let found = find_quantities(&doc);
-    let mentions = find_mentions(&doc);
+    // In text order, so that each sentence finds its own by bisection (linear in the text overall).
+    let mut found = find_quantities(&doc);
+    found.sort_by_key(|f| f.span.0);
+    let mut mentions = find_mentions(&doc);
+    mentions.sort_by_key(|m| m.span.0);
     let mut used_mentions = vec![false; mentions.len()];
     for (s0, s1) in sentences(&doc) {
         let section = section_at(&secs, s0);
@@ -622,13 +654,17 @@ pub fn extract_text(
             Section::Review => plan_year - 1,
         };
         let sentence = doc.slice(s0, s1).trim().to_string();
-        let in_sentence: Vec<&Found> = found
-            .iter()
-            .filter(|f| f.span.0 >= s0 && f.span.1 <= s1)
-            .collect();
-        let sentence_mentions: Vec<usize> = (0..mentions.len())
-            .filter(|&i| mentions[i].span.0 >= s0 && mentions[i].span.1 <= s1)
-            .collect();
+        let (f0, f1) = (
+            found.partition_point(|f| f.span.0 < s0),
+            found.partition_point(|f| f.span.0 < s1),
+        );
+        let in_sentence: Vec<&Found> = found[f0..f1].iter().filter(|f| f.span.1 <= s1).collect();
+        let (m0, m1) = (
+            mentions.partition_point(|m| m.span.0 < s0),
+            mentions.partition_point(|m| m.span.0 < s1),
+        );
+        let sentence_mentions: Vec<usize> =
+            (m0..m1).filter(|&i| mentions[i].span.1 <= s1).collect();
         let preliminary_sentence = sentence.contains("预计");
         // Distributive assignment: names before 分别, numbers after it.
         let fenbie = doc
@@ -659,7 +695,7 @@ pub fn extract_text(
         let mut dist_index = 0;
         let mut prev_change: Option<bool> = None;
         let mut prev_end = s0;
-        for f in in_sentence {
+        for &f in &in_sentence {
             let clause_start = (s0..f.num_start)
                 .rev()
                 .find(|&i| is_clause_end(doc.chars[i]))
@@ -736,10 +772,18 @@ pub fn extract_text(
             }
             let indicator =
                 indicator.unwrap_or_else(|| phrase(&doc, clause_start, f.num_start, f.span.1));
-            let sign = if basis == Basis::Growth && change == Some(true) {
-                -1.0
-            } else {
-                1.0
+            let decrease = basis == Basis::Growth && change == Some(true);
+            let sign = if decrease { -1.0 } else { 1.0 };
+            // A decrease turns the qualifier round: 下降2%以上 (down by 2% or more) is growth ≤ −2, and
+            // a range of decreases 下降2%—3% is growth between −3 and −2.
+            let qualifier = match qualifier {
+                Qualifier::AtLeast if decrease => Qualifier::AtMost,
+                Qualifier::AtMost if decrease => Qualifier::AtLeast,
+                q => q,
+            };
+            let (value, value_hi) = match f.value_hi {
+                Some(hi) if decrease => (-hi, Some(-f.value)),
+                hi => (sign * f.value, hi.map(|v| sign * v)),
             };
             prev_change = change;
             prev_end = end;
@@ -747,8 +791,8 @@ pub fn extract_text(
                 section,
                 year,
                 indicator,
-                value: sign * f.value,
-                value_hi: f.value_hi.map(|v| sign * v),
+                value,
+                value_hi,
                 unit: f.unit,
                 unit_text: f.unit_text.clone(),
                 qualifier,
@@ -768,7 +812,7 @@ pub fn extract_text(
             let clause_end = (mentions[mi].span.1..s1)
                 .find(|&i| is_clause_end(doc.chars[i]))
                 .unwrap_or(s1);
-            if found
+            if in_sentence
                 .iter()
                 .any(|f| f.span.0 >= mentions[mi].span.1 && f.span.0 < clause_end)
             {
@@ -813,7 +857,44 @@ pub fn region_key(
     )
 }
 
-/// 1-based line of a character offset in the text.
+/// A text's characters and line starts, for many lookups by character offset (each in logarithmic or
+/// bounded time, so writing the rows of a long report stays linear).
+pub struct TextIndex {
+    chars: Vec<char>,
+    newlines: Vec<usize>,
+}
+
+impl TextIndex {
+    /// Index `text`.
+    pub fn new(text: &str) -> TextIndex {
+        let chars: Vec<char> = text.chars().collect();
+        let newlines = (0..chars.len()).filter(|&i| chars[i] == '\n').collect();
+        TextIndex { chars, newlines }
+    }
+
+    /// 1-based line of a character offset.
+    pub fn line_of(&self, char_offset: usize) -> usize {
+        1 + self.newlines.partition_point(|&p| p < char_offset)
+    }
+
+    /// The clause a quantity stands in, up to the end of the quantity (e.g. 地区生产总值增长5.5%左右),
+    /// starting at most [`MAX_CLAUSE_CHARS`] before it.
+    pub fn clause_text(&self, q: &Quantity) -> String {
+        let end = q.span.1.min(self.chars.len());
+        let from = q.span.0.min(end);
+        let start = (from.saturating_sub(MAX_CLAUSE_CHARS)..from)
+            .rev()
+            .find(|&i| is_clause_end(self.chars[i]) || self.chars[i] == '、')
+            .map_or(from.saturating_sub(MAX_CLAUSE_CHARS), |i| i + 1);
+        self.chars[start..end]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
+    }
+}
+
+/// 1-based line of a character offset in the text (for many offsets, use a [`TextIndex`]).
 pub fn line_of(text: &str, char_offset: usize) -> usize {
     1 + text
         .chars()
@@ -822,18 +903,10 @@ pub fn line_of(text: &str, char_offset: usize) -> usize {
         .count()
 }
 
-/// The clause a quantity stands in, up to the end of the quantity (e.g. 地区生产总值增长5.5%左右).
+/// The clause a quantity stands in, up to the end of the quantity (e.g. 地区生产总值增长5.5%左右); for
+/// many quantities, use a [`TextIndex`].
 pub fn clause_text(text: &str, q: &Quantity) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let start = (0..q.span.0.min(chars.len()))
-        .rev()
-        .find(|&i| is_clause_end(chars[i]) || chars[i] == '、')
-        .map_or(0, |i| i + 1);
-    chars[start..q.span.1.min(chars.len())]
-        .iter()
-        .collect::<String>()
-        .trim()
-        .to_string()
+    TextIndex::new(text).clause_text(q)
 }
 
 /// Targets of the plan year in the form `indicast run` assesses: quantities of the plan section whose
@@ -845,6 +918,7 @@ pub fn engine_targets(
     source: &str,
     known: &dyn Fn(&str) -> bool,
 ) -> Vec<Target> {
+    let index = TextIndex::new(text);
     ex.quantities
         .iter()
         .filter(|q| q.section == Section::Plan && q.year == ex.plan_year && known(&q.indicator))
@@ -855,9 +929,9 @@ pub fn engine_targets(
             value: q.value,
             qualifier: q.qualifier,
             basis: q.basis,
-            text: clause_text(text, q),
+            text: index.clause_text(q),
             outcome: None,
-            source: format!("{source}:{}", line_of(text, q.span.0)),
+            source: format!("{source}:{}", index.line_of(q.span.0)),
         })
         .collect()
 }
@@ -931,6 +1005,21 @@ mod tests {
             (q[0].value, q[0].value_hi, q[0].unit),
             (2.0, Some(3.0), "10k_count")
         );
+        // Minus signs, a decrease with 以上 (the direction turns), ranges either way round.
+        let q = plan("工业增加值增长-2%，居民消费价格涨幅−0.5%，进出口总额增长－3%");
+        let v: Vec<f64> = q.iter().map(|x| x.value).collect();
+        assert_eq!(v, vec![-2.0, -0.5, -3.0], "{q:?}");
+        assert!(q.iter().all(|x| !x.indicator.ends_with('-')), "{q:?}");
+        let q = plan("单位生产总值能耗下降2%以上");
+        assert_eq!((q[0].value, q[0].qualifier), (-2.0, Qualifier::AtMost));
+        let q = plan("单位生产总值能耗下降3%以内");
+        assert_eq!((q[0].value, q[0].qualifier), (-3.0, Qualifier::AtLeast));
+        let q = plan("单位生产总值能耗下降2%—3%");
+        assert_eq!((q[0].value, q[0].value_hi), (-3.0, Some(-2.0)));
+        let q = plan("一般公共预算收入增长9%—5%");
+        assert_eq!((q[0].value, q[0].value_hi), (5.0, Some(9.0)));
+        let q = plan("国内生产总值增长5%-6%");
+        assert_eq!((q[0].value, q[0].value_hi), (5.0, Some(6.0)));
         let q = plan("单位生产总值能耗降低3%左右");
         assert_eq!(
             (q[0].indicator.as_str(), q[0].value),

@@ -397,7 +397,8 @@ pub fn render_extraction(
     source: &str,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let num = |v: f64| format!("{v}");
-    let src = |q: &Quantity| format!("{source}:{}", extract::line_of(text, q.span.0));
+    let index = extract::TextIndex::new(text);
+    let src = |q: &Quantity| format!("{source}:{}", index.line_of(q.span.0));
     let targets = ex
         .quantities
         .iter()
@@ -409,7 +410,7 @@ pub fn render_extraction(
                 q.indicator.clone(),
                 num(q.value),
                 q.qualifier.as_str().into(),
-                extract::clause_text(text, q),
+                index.clause_text(q),
                 String::new(),
                 String::new(),
                 src(q),
