@@ -802,8 +802,21 @@ fn main() -> ExitCode {
             let names = std::iter::once("combined".to_string()).chain(models.iter().cloned());
             for (i, name) in names.enumerate() {
                 let (smape, mase, cov) = indicast::generic::cv_scores(&rows, i.checked_sub(1));
-                let cov: Vec<String> = cov.iter().map(|c| format!("{c:>6.3}")).collect();
-                errln!("{name:<10} {smape:>8.3} {mase:>8.3} {}", cov.join(" "));
+                // A model without a scored forecast shows "–", not a perfect 0.000.
+                let cell = |v: f64, w: usize| {
+                    if v.is_finite() {
+                        format!("{v:>w$.3}")
+                    } else {
+                        format!("{:>w$}", "–")
+                    }
+                };
+                let cov: Vec<String> = cov.iter().map(|&c| cell(c, 6)).collect();
+                errln!(
+                    "{name:<10} {} {} {}",
+                    cell(smape, 8),
+                    cell(mase, 8),
+                    cov.join(" ")
+                );
             }
             finish_panel(&failed)
         }
@@ -956,11 +969,15 @@ fn main() -> ExitCode {
                 .flat_map(|v| v.outcomes.iter().flatten())
                 .map(|o| o.p_met_se)
                 .fold(0.0, f64::max);
+            let se_text = if mcc.draws > 1 {
+                format!("largest Monte Carlo standard error of P(met) {max_se:.4}")
+            } else {
+                "no Monte Carlo standard error from a single draw (use --draws 10000)".to_string()
+            };
             outln!(
-                "{} draws, seed {}: largest Monte Carlo standard error of P(met) {:.4}; wrote {} and {}",
+                "{} draws, seed {}: {se_text}; wrote {} and {}",
                 mcc.draws,
                 mcc.seed,
-                max_se,
                 mc.out.join("scenario_results.csv").display(),
                 mc.out.join("scenario_series.csv").display()
             );

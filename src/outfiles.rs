@@ -54,6 +54,19 @@ pub fn remove_in_flight() {
     }
 }
 
+/// A text cell safe to open in Excel or WPS: one that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return and is not a number would be run as a formula (`=cmd|…`), so it gets a leading `'`, which the
+/// spreadsheet shows as text (OWASP's advice for CSV injection). Numbers, including negative ones, pass
+/// unchanged.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// One command's set of outputs in a directory, written as a transaction (see the module docs).
 #[derive(Debug)]
 pub struct OutputSet {
@@ -510,6 +523,19 @@ mod tests {
             std::fs::read_to_string(data.join("targets.csv")).unwrap(),
             "t"
         );
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(
+            spreadsheet_safe("=cmd|' /C calc'!A0"),
+            "'=cmd|' /C calc'!A0"
+        );
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("+86"), "+86");
+        assert_eq!(spreadsheet_safe("-2.5000"), "-2.5000");
+        assert_eq!(spreadsheet_safe("-x"), "'-x");
+        assert_eq!(spreadsheet_safe("地区生产总值"), "地区生产总值");
     }
 
     #[test]

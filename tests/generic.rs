@@ -163,10 +163,17 @@ fn odd_series_never_crash_and_duplicates_fail_alone() {
     assert!(failed[0].1.contains("duplicate ds 2001"), "{}", failed[0].1);
     let out = forecast(&s, 4, &[0.8, 0.95], &[]);
     let ids: Vec<&str> = out.failed.iter().map(|f| f.0.as_str()).collect();
+    // A single observation cannot be forecast; a series with gaps between its years is refused with
+    // the gap named (its models would treat 2004 -> 2008 as one step).
     assert_eq!(
         ids,
-        ["one"],
-        "only a single observation cannot be forecast: {:?}",
+        ["one", "gaps"],
+        "only a single observation and the gapped series are not forecast: {:?}",
+        out.failed
+    );
+    assert!(
+        out.failed[1].1.contains("times 2000 and 2003 are 3 periods apart"),
+        "{:?}",
         out.failed
     );
     for r in &out.rows {

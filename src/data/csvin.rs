@@ -459,6 +459,34 @@ impl Row<'_> {
         }
     }
 
+    /// A required indicator id: lower-case ASCII letters, digits and `_` (`gdp_real_growth`), or `zh:`
+    /// and a Chinese name (what `extract` writes for an indicator it does not know). A look-alike
+    /// character (a Cyrillic а, a full-width ｇ) would otherwise start a new series unnoticed.
+    pub fn indicator(&mut self, column: &str) -> Option<String> {
+        let id = self.required(column)?;
+        if id.starts_with("zh:") {
+            return Some(id);
+        }
+        match id
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+        {
+            None => Some(id),
+            Some((i, c)) => {
+                self.problem(
+                    column,
+                    format!(
+                        "indicator `{id}` has `{c}` (U+{:04X}) at character {}; expected lower-case a-z, 0-9 and _ (e.g. gdp_real_growth), or zh: and a Chinese name",
+                        u32::from(c),
+                        i + 1
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// A required finite number.
     pub fn number(&mut self, column: &str) -> Option<f64> {
         let t = self.text(column);

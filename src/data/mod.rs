@@ -310,6 +310,23 @@ pub enum DataSource {
     Memory(Vec<(String, Vec<u8>)>),
 }
 
+/// Today's date (UTC) from the system clock: (year, month, day).
+pub fn today_utc() -> (i64, i64, i64) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Every file a data directory may hold (the ones `indicast` reads from it).
 pub const DATA_FILES: &[&str] = &[
     "indicators.csv",
@@ -852,7 +869,7 @@ fn parse_meta(t: &Table, problems: &mut Vec<Problem>) -> Vec<(String, IndicatorM
             rec,
             problems,
         };
-        let Some(id) = row.required("indicator") else {
+        let Some(id) = row.indicator("indicator") else {
             continue;
         };
         let Some(direction) = row.choice(
@@ -926,7 +943,7 @@ fn parse_breaks(
         {
             unknown_region(&mut row, "region", r, regions);
         }
-        let indicator = row.required("indicator");
+        let indicator = row.indicator("indicator");
         let year = row.year("year");
         if let (Some(region), Some(indicator), Some(year)) = (region, indicator, year) {
             out.push(Break {
@@ -1023,7 +1040,7 @@ fn parse_observations(
         {
             unknown_region(&mut row, "region", r, regions);
         }
-        let indicator = row.required("indicator");
+        let indicator = row.indicator("indicator");
         let period = row.text("period");
         if !valid_period(&period) {
             row.problem(
@@ -1031,7 +1048,19 @@ fn parse_observations(
                 format!("unknown period `{period}`; expected FY, Q1..Q4, H1, H2 or M01..M12"),
             );
         }
-        let year = row.year("year");
+        let mut year = row.year("year");
+        // An observed value cannot be of a year that has not begun (a typo such as 2031 would make it
+        // the last data year, and `run` would assess 2032 with no targets).
+        let this_year = today_utc().0;
+        if let Some(y) = year
+            && i64::from(y) > this_year
+        {
+            row.problem(
+                "year",
+                format!("year {y} has not begun (today is {this_year}); expected the year the value is of"),
+            );
+            year = None;
+        }
         let value = row.number("value");
         let mut unit = row.text("unit");
         // A unit written in Chinese (亿元, 万人, %) is unambiguous: read it as its code, and say so.
@@ -1171,6 +1200,9 @@ fn parse_targets(
     ) {
         return out;
     }
+    // The first row of each region, year and indicator: a second one with another value or qualifier is
+    // ambiguous (which target was set?).
+    let mut first: HashMap<(String, i32, String), (u64, f64, Qualifier)> = HashMap::new();
     for (line, rec) in &t.rows {
         let mut row = Row {
             table: t,
@@ -1185,7 +1217,7 @@ fn parse_targets(
             unknown_region(&mut row, "region", r, regions);
         }
         let year = row.year("year");
-        let indicator = row.required("indicator");
+        let indicator = row.indicator("indicator");
         let value = row.number("target");
         // The Chinese qualifier words the extractor reads (以上, 左右, 以内, 不低于…) are
         // unambiguous in this column too: read them, and say so.
@@ -1226,6 +1258,24 @@ fn parse_targets(
         else {
             continue;
         };
+        let key = (region.clone(), year, indicator.clone());
+        match first.get(&key) {
+            Some(&(at, v, q)) if v != value || q != qualifier => {
+                row.problem(
+                    "target",
+                    format!(
+                        "a second target for {region} {indicator} {year} ({value} {}) after line {at} ({v} {}); expected one target per region, indicator and year: keep the one that was set",
+                        qualifier.as_str(),
+                        q.as_str()
+                    ),
+                );
+                continue;
+            }
+            Some(_) => continue,
+            None => {
+                first.insert(key, (*line, value, qualifier));
+            }
+        }
         out.push(Target {
             region,
             year,

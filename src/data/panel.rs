@@ -152,10 +152,18 @@ impl Panel {
         }
         // Complete growth series from comparable consecutive levels.
         for (key, levels) in &panel.levels {
+            for p in levels.points.iter().filter(|p| p.value <= 0.0) {
+                panel.warnings.push(format!(
+                    "{}.{}: level {} of {} (line {}) is not positive; no growth is derived from it (check the value)",
+                    key.0, key.1, p.value, p.year, p.line
+                ));
+            }
             let growth_key = (key.0.clone(), format!("{}_growth", key.1));
             for pair in levels.points.windows(2) {
                 let (a, b) = (&pair[0], &pair[1]);
-                if b.year != a.year + 1 || a.value <= 0.0 {
+                // A level of 0 or below (a typo, a missing value written as 0) would give -100% or a
+                // meaningless growth: none is derived from it (the planner is told once, below).
+                if b.year != a.year + 1 || a.value <= 0.0 || b.value <= 0.0 {
                     continue;
                 }
                 let unit = level_units.get(&(key.clone(), a.year));

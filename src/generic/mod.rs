@@ -64,6 +64,9 @@ pub struct Series {
     pub y: Vec<f64>,
 }
 
+/// Largest magnitude of a value `indicast forecast` models (its square must stay finite).
+pub const MAX_ABS_VALUE: f64 = 1e100;
+
 /// Names of the models.
 pub const MODELS: &[&str] = &[
     "naive", "rwd", "damped", "trend", "ar1d", "ar2d", "ridge2d", "holt", "ets",
@@ -402,6 +405,21 @@ fn fit_scale(
     }
     if s.y.iter().any(|v| !v.is_finite()) {
         return Err("non-finite value".into());
+    }
+    // Squares of larger values overflow: the intervals would come out blank.
+    if let Some(v) = s.y.iter().find(|v| v.abs() > MAX_ABS_VALUE) {
+        return Err(format!(
+            "value {v:e} is beyond ±{MAX_ABS_VALUE:e}; rescale the series (e.g. to 亿元 or to an index)"
+        ));
+    }
+    // A gap is not a step: the models assume one value per period.
+    if let Some(w) = s.t.windows(2).find(|w| w[1] - w[0] != 1) {
+        return Err(format!(
+            "times {} and {} are {} periods apart; the models need one value per period (fill the gap or split the series)",
+            w[0],
+            w[1],
+            w[1] - w[0]
+        ));
     }
     let z: Vec<f64> = if log {
         s.y.iter().map(|v| v.ln()).collect()
@@ -962,7 +980,11 @@ fn record(r: &Row) -> Vec<String> {
             String::new()
         }
     };
-    let mut rec = vec![r.id.clone(), r.ds.to_string(), num(r.mean)];
+    let mut rec = vec![
+        crate::outfiles::spreadsheet_safe(&r.id).into_owned(),
+        r.ds.to_string(),
+        num(r.mean),
+    ];
     for (lo, hi) in &r.intervals {
         rec.push(num(*lo));
         rec.push(num(*hi));
@@ -1048,7 +1070,8 @@ pub fn cross_validate(
     (rows, failed.into_iter().collect())
 }
 
-/// sMAPE (%), MASE and coverage per level of the combined forecast (`None`) or a model (`Some(i)`).
+/// sMAPE (%), MASE and coverage per level of the combined forecast (`None`) or a model (`Some(i)`); NaN
+/// where nothing was scored.
 pub fn cv_scores(rows: &[CvRow], model: Option<usize>) -> (f64, f64, Vec<f64>) {
     let mut smape = 0.0;
     let mut mase = 0.0;
@@ -1079,11 +1102,12 @@ pub fn cv_scores(rows: &[CvRow], model: Option<usize>) -> (f64, f64, Vec<f64>) {
             cover[l] += usize::from(*lo <= r.y && r.y <= *hi);
         }
     }
-    let nf = n.max(1) as f64;
+    // No forecast scored: NaN (printed as "–"), not a perfect 0.
+    let per = |sum: f64, k: usize| if k == 0 { f64::NAN } else { sum / k as f64 };
     (
-        smape / nf,
-        mase / n_mase.max(1) as f64,
-        cover.iter().map(|c| *c as f64 / nf).collect(),
+        per(smape, n),
+        per(mase, n_mase),
+        cover.iter().map(|&c| per(c as f64, n)).collect(),
     )
 }
 

@@ -48,7 +48,11 @@ fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Re
     let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
     w.write_record(header).map_err(err)?;
     for r in rows {
-        w.write_record(&r).map_err(err)?;
+        w.write_record(
+            r.iter()
+                .map(|c| crate::outfiles::spreadsheet_safe(c).into_owned()),
+        )
+        .map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
@@ -571,7 +575,7 @@ pub fn render_scenarios(views: &[ScenarioView]) -> Result<Vec<u8>> {
                     f4(o.q95.0),
                     f4(o.q95.1),
                     f4(o.p_met),
-                    f4(o.p_met_se),
+                    opt(Some(o.p_met_se).filter(|v| v.is_finite())),
                     f4(o.p_met - base),
                 ]);
             }
@@ -665,7 +669,11 @@ pub fn scenario_table(run: &RunResult, names: &[String], outcomes: &[Vec<Outcome
                 .expect("same targets in every scenario");
             s.push_str(&format!(
                 " {:>16}",
-                format!("{:.1} ({:.2})", 100.0 * x.p_met, 100.0 * x.p_met_se)
+                if x.p_met_se.is_finite() {
+                    format!("{:.1} ({:.2})", 100.0 * x.p_met, 100.0 * x.p_met_se)
+                } else {
+                    format!("{:.1} (n/a)", 100.0 * x.p_met)
+                }
             ));
         }
         s.push('\n');

@@ -211,7 +211,7 @@ pub struct Outcome {
     pub q95: (f64, f64),
     /// Probability the target is met.
     pub p_met: f64,
-    /// Monte Carlo standard error of `p_met`.
+    /// Monte Carlo standard error of `p_met` (NaN from a single draw).
     pub p_met_se: f64,
 }
 
@@ -615,7 +615,12 @@ impl System {
                     q80: (quantiles[t][1].value(), quantiles[t][3].value()),
                     q95: (quantiles[t][0].value(), quantiles[t][4].value()),
                     p_met: p.clamp(0.0, 1.0),
-                    p_met_se: (var / d).sqrt(),
+                    // One draw says nothing of its own error.
+                    p_met_se: if mc.draws > 1 {
+                        (var / (d - 1.0)).sqrt()
+                    } else {
+                        f64::NAN
+                    },
                 }
             })
             .collect();
