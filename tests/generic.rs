@@ -205,14 +205,16 @@ fn odd_series_never_crash_and_duplicates_fail_alone() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("series dup") && stderr.contains("series one"),
+        stderr.contains("series dup")
+            && stderr.contains("series one")
+            && stderr.contains("series gaps"),
         "{stderr}"
     );
     let written = std::fs::read_to_string(tmp.path().join("fc.csv")).unwrap();
     assert_eq!(
         written.lines().count(),
-        1 + 4 * 7,
-        "7 series forecast (one and dup failed)"
+        1 + 4 * 6,
+        "6 series forecast (one, gaps and dup failed)"
     );
 }
 
