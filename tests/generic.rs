@@ -172,7 +172,9 @@ fn odd_series_never_crash_and_duplicates_fail_alone() {
         out.failed
     );
     assert!(
-        out.failed[1].1.contains("times 2000 and 2003 are 3 periods apart"),
+        out.failed[1]
+            .1
+            .contains("times 2000 and 2003 are 3 periods apart"),
         "{:?}",
         out.failed
     );
