@@ -27,6 +27,35 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     read_stream(&path.display().to_string(), file, limit)
 }
 
+/// The error for a file whose first bytes `start` hold NULs outside a UTF-16 byte-order mark.
+pub fn refuse_binary(name: &str, start: &[u8]) -> Result<()> {
+    let start = &start[..start.len().min(SNIFF_BYTES)];
+    let utf16 = start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && start.contains(&0) {
+        return Err(Error::Config(format!(
+            "{name}: binary data (NUL bytes near the start), not a text file; expected CSV or text in \
+             UTF-8, GBK or UTF-16"
+        )));
+    }
+    Ok(())
+}
+
+/// [`refuse_binary`] on the start of the file at `path` (for readers that stream it).
+pub fn refuse_binary_file(path: &Path) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut start = Vec::new();
+    file.take(SNIFF_BYTES as u64)
+        .read_to_end(&mut start)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    refuse_binary(&path.display().to_string(), &start)
+}
+
 /// [`read_bounded`] for any reader (stdin), named `name` in messages.
 pub fn read_stream(name: &str, reader: impl Read, limit: u64) -> Result<Vec<u8>> {
     let mut reader = reader.take(limit.saturating_add(1));
@@ -40,13 +69,7 @@ pub fn read_stream(name: &str, reader: impl Read, limit: u64) -> Result<Vec<u8>>
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-    if !utf16 && bytes.contains(&0) {
-        return Err(Error::Config(format!(
-            "{name}: binary data (NUL bytes near the start), not a text file; expected CSV or text in \
-             UTF-8, GBK or UTF-16"
-        )));
-    }
+    refuse_binary(name, &bytes)?;
     reader.read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(Error::Config(format!(

@@ -617,6 +617,11 @@ fn main() -> ExitCode {
             for w in &ds.warnings {
                 errln!("warning: {w}");
             }
+            // What building the series would say too (levels that derive no growth, unit slips).
+            let last_year = ds.observations.iter().map(|o| o.year).max().unwrap_or(0);
+            for w in &indicast::data::panel::Panel::build(&ds, last_year).warnings {
+                errln!("warning: {w}");
+            }
             let series: std::collections::BTreeSet<(&str, &str)> = ds
                 .observations
                 .iter()

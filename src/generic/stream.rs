@@ -365,6 +365,7 @@ pub fn forecast_file(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u8, u64),
 ) -> Result<Streamed> {
+    crate::inputs::refuse_binary_file(path)?;
     let name = path.display().to_string();
     let file = name.as_str();
     let pass = Pass { path, file, cols };
