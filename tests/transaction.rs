@@ -232,3 +232,49 @@ fn outputs_never_replace_inputs() {
     assert_eq!(before(&data.join("indicators.csv")), ind);
     assert_eq!(before(&tmp.path().join("res/assessment.csv")), assessment);
 }
+
+/// A disk that fills up while the new set is written: exit 2 and the old set untouched, byte for byte.
+/// Needs a small tmpfs (root in a container that may mount one); skipped where it cannot be mounted.
+#[test]
+fn a_full_disk_leaves_the_old_set_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    // The set without charts (~0.5 MB) fits; the one with charts and the report (~6.5 MB) does not.
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+        .arg(&disk)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("cannot mount a tmpfs here (not root?): skipped");
+        return;
+    }
+    let unmount = || {
+        let _ = Command::new("umount").arg(&disk).status();
+    };
+    let result = std::panic::catch_unwind(|| {
+        let old = indicast(&disk, ["run", "--no-charts", "--out", "out"]);
+        assert_eq!(old.status.code(), Some(0), "{}", describe(&old));
+        let before = snapshot(&disk.join("out"));
+        let full = indicast(&disk, ["run", "--out", "out"]);
+        assert_eq!(full.status.code(), Some(2), "{}", describe(&full));
+        assert!(
+            common::stderr(&full).contains("No space left"),
+            "{}",
+            describe(&full)
+        );
+        assert_eq!(snapshot(&disk.join("out")), before, "the old set changed");
+        let left: Vec<String> = std::fs::read_dir(&disk)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "out")
+            .collect();
+        assert!(left.is_empty(), "left beside the set: {left:?}");
+    });
+    unmount();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
