@@ -153,6 +153,10 @@ enum Command {
         /// --add-data is given (scenario_results.csv always has all).
         #[arg(long)]
         all_regions: bool,
+        /// Also chart this target's distribution under the engine (unconditional) and under each
+        /// scenario (conditional), side by side: scenario_fan_REGION_INDICATOR.png.
+        #[arg(long, value_name = "REGION.INDICATOR")]
+        target: Option<String>,
     },
     /// Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).
     ///
@@ -882,6 +886,7 @@ fn main() -> ExitCode {
             files,
             mc,
             all_regions,
+            target,
         } => {
             let mut groups = match load_scenarios(&files, &mc) {
                 Ok(x) => x,
@@ -939,8 +944,65 @@ fn main() -> ExitCode {
                     }
                 })
                 .collect();
+            // The chosen target's fan per as-of year: the engine's distribution beside each scenario's.
+            let mut fans: Vec<(String, String, f64, Vec<indicast::charts::FanRow>)> = Vec::new();
+            if let Some(t) = &target {
+                let Some((region, indicator)) = series_key(t) else {
+                    return fail(format!("--target `{t}`: expected Region.indicator"));
+                };
+                for v in &views {
+                    let Some(ti) =
+                        v.run.assessments.iter().position(|a| {
+                            a.target.region == region && a.target.indicator == indicator
+                        })
+                    else {
+                        return fail(format!(
+                            "--target {t} is not a target of {} (as of {})",
+                            v.run.as_of + 1,
+                            v.run.as_of
+                        ));
+                    };
+                    let a = &v.run.assessments[ti];
+                    let rows: Vec<indicast::charts::FanRow> = v
+                        .names
+                        .iter()
+                        .zip(v.outcomes)
+                        .filter_map(|(name, outs)| {
+                            let o = outs.iter().find(|o| o.target == ti)?;
+                            Some(indicast::charts::FanRow {
+                                scenario: name.clone(),
+                                q95: o.q95,
+                                q80: o.q80,
+                                median: o.median,
+                                p_met: o.p_met,
+                            })
+                        })
+                        .collect();
+                    let names = report::Names::new(&v.run.data, style.lang);
+                    let title = format!(
+                        "{} ({})",
+                        names.target_label(&a.target),
+                        if style.lang == Lang::Zh {
+                            format!("截至{}年；engine = 无假设", v.run.as_of)
+                        } else {
+                            format!("as of {}; engine = no assumptions", v.run.as_of)
+                        }
+                    );
+                    let file = if views.len() == 1 {
+                        format!("scenario_fan_{region}_{indicator}.{}", style.format.ext())
+                    } else {
+                        format!(
+                            "scenario_fan_{region}_{indicator}_{}.{}",
+                            v.run.as_of,
+                            style.format.ext()
+                        )
+                    };
+                    fans.push((file, title, a.target.value, rows));
+                }
+            }
             let mut owned = vec!["scenario_results.csv", "scenario_series.csv"];
             owned.extend(charts.iter().map(String::as_str));
+            owned.extend(fans.iter().map(|f| f.0.as_str()));
             let inputs = [run_inputs(&mc.run_config(None)), files.clone()].concat();
             if let Err(e) = OutputSet::begin_reading(&mc.out, &owned, &inputs).and_then(|set| {
                 report::write_atomic(
@@ -957,6 +1019,15 @@ fn main() -> ExitCode {
                         v.outcomes,
                         &style,
                         &set.dir().join(chart),
+                    )?;
+                }
+                for (file, title, bound, rows) in &fans {
+                    indicast::charts::scenario_fan(
+                        title,
+                        *bound,
+                        rows,
+                        &style,
+                        &set.dir().join(file),
                     )?;
                 }
                 set.commit()

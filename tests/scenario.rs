@@ -408,6 +408,27 @@ fn scenario_and_required_commands_write_their_files() {
     };
     let all: Vec<&str> = files.iter().map(String::as_str).collect();
     scenario(&all, "sc", "2000");
+    // --target adds the target's fan: the engine's distribution beside each scenario's.
+    let fan = common::indicast(
+        tmp.path(),
+        ["scenario", &files[0], "--draws", "500", "--out", "fan"]
+            .into_iter()
+            .chain(["--target", "Zibo.gdp_real_growth"]),
+    );
+    assert_eq!(fan.status.code(), Some(0), "{}", common::describe(&fan));
+    assert!(
+        tmp.path()
+            .join("fan/scenario_fan_Zibo_gdp_real_growth.png")
+            .is_file()
+    );
+    let bad = common::indicast(
+        tmp.path(),
+        [
+            "scenario", &files[0], "--out", "fan2", "--target", "Zibo.cpi",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", common::describe(&bad));
+    assert!(common::stderr(&bad).contains("is not a target"));
     let text = std::fs::read_to_string(tmp.path().join("sc/scenario_results.csv")).unwrap();
     assert!(text.starts_with(
         "scenario,region,indicator,year,target,qualifier,mean,lo80,hi80,lo95,hi95,p_met"

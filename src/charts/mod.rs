@@ -215,6 +215,9 @@ macro_rules! render {
     }};
 }
 
+mod scenario_fan;
+pub use scenario_fan::{FanRow, scenario_fan};
+
 /// The temporary file a chart is drawn into next to `path`; its extension is the format's, since the
 /// backend picks the image encoder by extension (`--output chart.dat` or a pipe still get a PNG).
 fn temp_path(path: &Path, format: Format) -> PathBuf {
