@@ -156,6 +156,25 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
     }
 }
 
+/// The series legend of a chart, in the house style, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    s: &Style,
+    position: SeriesLabelPosition,
+) -> Draw<DB> {
+    chart
+        .configure_series_labels()
+        .label_font(s.font(20.0))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .position(position)
+        .draw()
+}
+
 type Draw<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Render with the backend of the style's format into a temporary file, then rename into place.
@@ -404,13 +423,7 @@ fn fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Style, d: &FanData
         ))?
         .label(format!("{} {}", s.t("目标", "Target"), fmt_num(*tv, 1)))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], TARGET));
-    chart
-        .configure_series_labels()
-        .label_font(s.font(20.0))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()?;
+    legend(&mut chart, s, SeriesLabelPosition::UpperLeft)?;
     let text = format!(
         "{} = {}%",
         s.t("P(达标)", "P(met)"),
@@ -753,13 +766,7 @@ fn required_draw<DB: DrawingBackend>(
             s.font(22.0),
         )))?;
     }
-    chart
-        .configure_series_labels()
-        .label_font(s.font(20.0))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+    legend(&mut chart, s, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -840,13 +847,7 @@ fn backtest_draw<DB: DrawingBackend>(
         }))?
         .label(s.t("实际值", "Actual"))
         .legend(|(x, y)| Cross::new((x + 10, y), 5, HISTORY));
-    chart
-        .configure_series_labels()
-        .label_font(s.font(20.0))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    legend(&mut chart, s, SeriesLabelPosition::UpperRight)?;
     let mut cov = ChartBuilder::on(&right)
         .caption(
             s.t("区间覆盖率（全部序列）", "Interval coverage (all series)"),

@@ -87,13 +87,7 @@ fn scenario_fan_draw<DB: DrawingBackend>(
         ))?
         .label(format!("{} {}%", s.t("目标", "target"), fmt_num(target, 1)))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], TARGET));
-    chart
-        .configure_series_labels()
-        .label_font(s.font(20.0))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    legend(&mut chart, s, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
