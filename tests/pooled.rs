@@ -400,3 +400,46 @@ fn pooled_gap_recovers_the_decay_and_forecasts_parent_plus_damped_gap() {
     };
     assert!(ctx3.forecast(&key, &spec).dist.is_err());
 }
+
+/// A region that does not move with its parent at all — real GDP growth of exactly 5.0% for 23 years —
+/// keeps its own value: its own record shows the gap model far worse than "same as last year", which
+/// the engine then follows (the gap model alone gave 4.64 and P(about 5%) 61%).
+#[test]
+fn a_region_that_never_moves_keeps_its_own_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("const");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("regions.csv"),
+        "region,parent,name_zh,name_en\nConst,China,常数市,Const\n",
+    )
+    .unwrap();
+    let mut rows = String::from(
+        "region,indicator,period,year,value,unit,kind,vintage,confidence,source,note\n",
+    );
+    for year in 2000..=2022 {
+        rows.push_str(&format!(
+            "Const,gdp_real_growth,FY,{year},5.0,pct,growth_pct,revised,high,synthetic,\n"
+        ));
+    }
+    std::fs::write(dir.join("indicators.csv"), rows).unwrap();
+    std::fs::write(
+        dir.join("targets.csv"),
+        "region,year,indicator,target,qualifier,text,outcome,met,source\n\
+         Const,2023,gdp_real_growth,5,about,5%左右,,,synthetic\n",
+    )
+    .unwrap();
+    let r = run(&RunConfig {
+        add_data: vec![dir],
+        ..RunConfig::bundled(Some(2022))
+    })
+    .unwrap();
+    let a = r
+        .assessments
+        .iter()
+        .find(|a| a.target.region == "Const")
+        .unwrap();
+    let d = a.dist.unwrap();
+    assert!((d.mean - 5.0).abs() < 1e-9, "{d:?}");
+    assert!(a.p_met.unwrap() > 0.8, "{:?}", a.p_met);
+}

@@ -144,13 +144,26 @@ fn patterns() -> &'static Patterns {
 struct Doc {
     s: String,
     chars: Vec<char>,
+    /// Offset in the original text of each character of `chars`, and of the end.
+    orig: Vec<usize>,
     byte_to_char: Vec<usize>,
     in_quotes: Vec<bool>,
 }
 
 impl Doc {
     fn new(text: &str) -> Doc {
-        let chars = text::normalise(text);
+        // Invisible format marks (zero-width spaces and joiners, direction marks, word joiners, a BOM
+        // inside the text) are dropped, so that 5\u{200b}.5% reads as 5.5%; `orig` maps every kept
+        // character (and the end) back to its offset in the text, for the spans written out.
+        let mut chars = Vec::new();
+        let mut orig = Vec::new();
+        for (i, c) in text::normalise(text).into_iter().enumerate() {
+            if !is_invisible(c) {
+                chars.push(c);
+                orig.push(i);
+            }
+        }
+        orig.push(text.chars().count());
         let s: String = chars.iter().collect();
         let mut byte_to_char = vec![0; s.len() + 1];
         for (ci, (bi, _)) in s.char_indices().enumerate() {
@@ -176,9 +189,16 @@ impl Doc {
         Doc {
             s,
             chars,
+            orig,
             byte_to_char,
             in_quotes,
         }
+    }
+
+    /// A span of kept characters as offsets in the original text.
+    fn original(&self, span: (usize, usize)) -> (usize, usize) {
+        let at = |i: usize| self.orig[i.min(self.orig.len() - 1)];
+        (at(span.0), at(span.1))
     }
 
     fn c(&self, byte: usize) -> usize {
@@ -190,6 +210,12 @@ impl Doc {
             .iter()
             .collect()
     }
+}
+
+/// Characters that are not seen: zero-width space, non-joiner and joiner, left-to-right and
+/// right-to-left marks and embeddings, word joiner and invisible operators, byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
 fn is_sentence_end(c: char) -> bool {
@@ -800,7 +826,7 @@ pub fn extract_text(
                 preliminary: section == Section::Review
                     && (preliminary_sentence
                         || matches!(qualifier, Qualifier::AtLeast | Qualifier::About)),
-                span: (f.span.0, end),
+                span: doc.original((f.span.0, end)),
                 sentence: sentence.clone(),
             });
         }
@@ -823,7 +849,7 @@ pub fn extract_text(
                     section,
                     year,
                     indicator: (*level).to_string(),
-                    span: mentions[mi].span,
+                    span: doc.original(mentions[mi].span),
                     sentence: sentence.clone(),
                 });
             }
@@ -1005,6 +1031,15 @@ mod tests {
             (q[0].value, q[0].value_hi, q[0].unit),
             (2.0, Some(3.0), "10k_count")
         );
+        // Invisible marks inside a number or a name are skipped; spans stay offsets of the text.
+        let text = "地区生产总值增长5\u{200b}.5%左\u{200e}右";
+        let q = plan(text);
+        assert_eq!(
+            (q[0].value, q[0].qualifier),
+            (5.5, Qualifier::About),
+            "{q:?}"
+        );
+        assert_eq!(q[0].span.1, text.chars().count());
         // Minus signs, a decrease with 以上 (the direction turns), ranges either way round.
         let q = plan("工业增加值增长-2%，居民消费价格涨幅−0.5%，进出口总额增长－3%");
         let v: Vec<f64> = q.iter().map(|x| x.value).collect();
