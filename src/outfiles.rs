@@ -18,9 +18,9 @@
 //! start.
 //!
 //! The set is written in place instead (each file still atomically, see `report::write_atomic`) when a
-//! directory swap would surprise: `--out` is the current directory or contains it, has no parent, one of
-//! the owned outputs is a symbolic link or a device (kept and written through, as documented), or the
-//! parent directory is not writable.
+//! directory swap would surprise or cannot be done: `--out` is the current directory or contains it, is a
+//! mount point or has no parent, one of the owned outputs is a symbolic link or a device (kept and written
+//! through, as documented), or the parent directory is not writable.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -340,6 +340,15 @@ fn swappable(out: &Path, owned: &[&str]) -> bool {
         && cwd.starts_with(out)
     {
         return false;
+    }
+    // A mount point cannot be renamed: its files are replaced in place.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        if out.exists() && dev(out) != out.parent().and_then(dev) {
+            return false;
+        }
     }
     // An owned output that is a symbolic link or a device keeps its documented in-place meaning.
     !owned.iter().any(|rel| {
