@@ -536,7 +536,13 @@ pub fn run(
             let mut weights = weights(&mf, Rule::of(has_parent, family));
             // A region that does not move with its parent at all (its own record: "same as last year"
             // far better than the gap model) keeps its own last value.
-            if has_parent {
+            // (Its record is read only where the gap model was chosen and naive fitted.)
+            let at = |name: &str| mf.iter().position(|m| m.model == name);
+            if has_parent
+                && let (Some(g), Some(n)) = (at("pooled_gap"), at("naive"))
+                && weights[g] == 1.0
+                && mf[n].dist.is_ok()
+            {
                 let record = |name: &str| {
                     recent_errors(
                         hist.model.get(&(key.clone(), name.to_string())),
@@ -545,11 +551,7 @@ pub fn run(
                     )
                 };
                 let (gap, naive) = (record("pooled_gap"), record("naive"));
-                let at = |name: &str| mf.iter().position(|m| m.model == name);
-                if let (Some(g), Some(n)) = (at("pooled_gap"), at("naive"))
-                    && weights[g] == 1.0
-                    && mf[n].dist.is_ok()
-                    && gap.len() >= MIN_OWN_RECORD
+                if gap.len() >= MIN_OWN_RECORD
                     && naive.len() >= MIN_OWN_RECORD
                     && mse(&gap) > OWN_RECORD_RATIO * mse(&naive)
                 {

@@ -225,13 +225,25 @@ impl Drop for OutputSet {
 /// The error when the single output file `output` (followed through a symbolic link) is one of
 /// `inputs` (or lies in one of them, a directory).
 pub fn refuse_overwrite(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    refuse_overwrite_of(output, &canonical(inputs))
+}
+
+/// The paths of `inputs` that exist, with symbolic links resolved.
+fn canonical(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    inputs
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect()
+}
+
+/// [`refuse_overwrite`] against inputs already made [`canonical`].
+fn refuse_overwrite_of(output: &Path, inputs: &[PathBuf]) -> Result<()> {
     let Ok(target) = std::fs::canonicalize(output) else {
         return Ok(());
     };
     match inputs
         .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .find(|i| *i == target || target.starts_with(i) || i.starts_with(&target))
+        .find(|i| **i == target || target.starts_with(i) || i.starts_with(&target))
     {
         Some(input) => Err(Error::Config(format!(
             "{} would overwrite the input {}; choose another output",
@@ -245,13 +257,14 @@ pub fn refuse_overwrite(output: &Path, inputs: &[PathBuf]) -> Result<()> {
 /// The error when an owned output of the set in `out` would replace an input (see
 /// [`OutputSet::begin_reading`]).
 fn refuse_inputs(out: &Path, owned: &[&str], inputs: &[PathBuf]) -> Result<()> {
+    let inputs = canonical(inputs);
     let data_dir = ["indicators.csv", "regions.csv"]
         .iter()
         .any(|f| out.join(f).is_file());
     for rel in owned {
         let path = out.join(rel.trim_end_matches('/'));
         // An existing output is compared where it leads (a symbolic link is written through).
-        refuse_overwrite(&path, inputs)?;
+        refuse_overwrite_of(&path, &inputs)?;
         if !path.exists() {
             continue;
         }

@@ -1027,6 +1027,7 @@ fn parse_observations(
         return out;
     }
     let mut seen: HashMap<(String, String, String, i32, Vintage, String), u64> = HashMap::new();
+    let this_year = today_utc().0;
     for (line, rec) in &t.rows {
         let mut row = Row {
             table: t,
@@ -1051,7 +1052,6 @@ fn parse_observations(
         let mut year = row.year("year");
         // An observed value cannot be of a year that has not begun (a typo such as 2031 would make it
         // the last data year, and `run` would assess 2032 with no targets).
-        let this_year = today_utc().0;
         if let Some(y) = year
             && i64::from(y) > this_year
         {

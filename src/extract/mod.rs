@@ -920,15 +920,6 @@ impl TextIndex {
     }
 }
 
-/// 1-based line of a character offset in the text (for many offsets, use a [`TextIndex`]).
-pub fn line_of(text: &str, char_offset: usize) -> usize {
-    1 + text
-        .chars()
-        .take(char_offset)
-        .filter(|&c| c == '\n')
-        .count()
-}
-
 /// The clause a quantity stands in, up to the end of the quantity (e.g. 地区生产总值增长5.5%左右); for
 /// many quantities, use a [`TextIndex`].
 pub fn clause_text(text: &str, q: &Quantity) -> String {
