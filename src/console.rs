@@ -62,19 +62,20 @@ pub fn clap_exit(e: &clap::Error) -> std::process::ExitCode {
     use std::io::IsTerminal;
     let styled = e.render();
     let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    // Colours only for a terminal.
+    let tty = if e.use_stderr() {
+        io::stderr().is_terminal()
+    } else {
+        io::stdout().is_terminal()
+    };
+    let text = if tty {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
     if e.use_stderr() {
-        let text = if io::stderr().is_terminal() {
-            styled.ansi().to_string()
-        } else {
-            styled.to_string()
-        };
         stderr(format_args!("{text}"));
     } else {
-        let text = if io::stdout().is_terminal() {
-            styled.ansi().to_string()
-        } else {
-            styled.to_string()
-        };
         stdout(format_args!("{text}"));
     }
     std::process::ExitCode::from(code)

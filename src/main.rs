@@ -945,7 +945,8 @@ fn main() -> ExitCode {
                 })
                 .collect();
             // The chosen target's fan per as-of year: the engine's distribution beside each scenario's.
-            let mut fans: Vec<(String, String, f64, Vec<indicast::charts::FanRow>)> = Vec::new();
+            // The chosen target's fan per as-of year: (file, view, assessment index).
+            let mut fans: Vec<(String, &report::ScenarioView, usize)> = Vec::new();
             if let Some(t) = &target {
                 let Some((region, indicator)) = series_key(t) else {
                     return fail(format!("--target `{t}`: expected Region.indicator"));
@@ -962,32 +963,6 @@ fn main() -> ExitCode {
                             v.run.as_of
                         ));
                     };
-                    let a = &v.run.assessments[ti];
-                    let rows: Vec<indicast::charts::FanRow> = v
-                        .names
-                        .iter()
-                        .zip(v.outcomes)
-                        .filter_map(|(name, outs)| {
-                            let o = outs.iter().find(|o| o.target == ti)?;
-                            Some(indicast::charts::FanRow {
-                                scenario: name.clone(),
-                                q95: o.q95,
-                                q80: o.q80,
-                                median: o.median,
-                                p_met: o.p_met,
-                            })
-                        })
-                        .collect();
-                    let names = report::Names::new(&v.run.data, style.lang);
-                    let title = format!(
-                        "{} ({})",
-                        names.target_label(&a.target),
-                        if style.lang == Lang::Zh {
-                            format!("截至{}年；engine = 无假设", v.run.as_of)
-                        } else {
-                            format!("as of {}; engine = no assumptions", v.run.as_of)
-                        }
-                    );
                     let file = if views.len() == 1 {
                         format!("scenario_fan_{region}_{indicator}.{}", style.format.ext())
                     } else {
@@ -997,7 +972,7 @@ fn main() -> ExitCode {
                             style.format.ext()
                         )
                     };
-                    fans.push((file, title, a.target.value, rows));
+                    fans.push((file, v, ti));
                 }
             }
             let mut owned = vec!["scenario_results.csv", "scenario_series.csv"];
@@ -1021,14 +996,8 @@ fn main() -> ExitCode {
                         &set.dir().join(chart),
                     )?;
                 }
-                for (file, title, bound, rows) in &fans {
-                    indicast::charts::scenario_fan(
-                        title,
-                        *bound,
-                        rows,
-                        &style,
-                        &set.dir().join(file),
-                    )?;
+                for (file, v, ti) in &fans {
+                    report::scenario_fan_chart(v, *ti, &style, &set.dir().join(file))?;
                 }
                 set.commit()
             }) {

@@ -212,22 +212,29 @@ impl Panel {
     }
 }
 
+impl Point {
+    /// A synthetic point (tests, simulations): revised, of high confidence, from no file.
+    pub fn synthetic(year: i32, value: f64) -> Point {
+        Point {
+            year,
+            value,
+            vintage: Vintage::Revised,
+            confidence: Confidence::High,
+            source: "synthetic".into(),
+            line: 0,
+            candidates: 1,
+        }
+    }
+}
+
 #[cfg(test)]
 impl Series {
-    /// A series of synthetic (year, value) points, revised and of high confidence (unit tests).
+    /// A series of synthetic (year, value) points (unit tests).
     pub(crate) fn synthetic(values: &[(i32, f64)]) -> Series {
         Series {
             points: values
                 .iter()
-                .map(|&(year, value)| Point {
-                    year,
-                    value,
-                    vintage: Vintage::Revised,
-                    confidence: Confidence::High,
-                    source: "synthetic".into(),
-                    line: 0,
-                    candidates: 1,
-                })
+                .map(|&(year, value)| Point::synthetic(year, value))
                 .collect(),
         }
     }

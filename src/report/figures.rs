@@ -149,6 +149,43 @@ pub fn scenario_chart(
     charts::scenario_comparison(names, &rows, style, path)
 }
 
+/// The scenario fan of the target of assessment `target` in `view`: its distribution under the engine
+/// (no assumptions) beside each scenario's (`indicast scenario --target`).
+pub fn scenario_fan_chart(
+    view: &super::ScenarioView,
+    target: usize,
+    style: &Style,
+    path: &Path,
+) -> Result<()> {
+    let rows: Vec<charts::FanRow> = view
+        .names
+        .iter()
+        .zip(view.outcomes)
+        .filter_map(|(name, outs)| {
+            let o = outs.iter().find(|o| o.target == target)?;
+            Some(charts::FanRow {
+                scenario: name.clone(),
+                q95: o.q95,
+                q80: o.q80,
+                median: o.median,
+                p_met: o.p_met,
+            })
+        })
+        .collect();
+    let a = &view.run.assessments[target];
+    let as_of = view.run.as_of;
+    let title = format!(
+        "{} ({})",
+        Names::new(&view.run.data, style.lang).target_label(&a.target),
+        if style.lang == Lang::Zh {
+            format!("截至{as_of}年；engine = 无假设")
+        } else {
+            format!("as of {as_of}; engine = no assumptions")
+        }
+    );
+    charts::scenario_fan(&title, a.target.value, &rows, style, path)
+}
+
 /// Render every chart of a run into `dir` (fan and backtest chart per target, the scorecard, and the
 /// scenario comparison when scenarios are given). Returns the files written, in report order.
 pub fn run_charts(

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use indicast::data::panel::Point;
-use indicast::data::{Confidence, Vintage};
 
 /// The project's `data/` folder (the same files that are compiled into the binary).
 pub fn data_dir() -> PathBuf {
@@ -97,13 +96,5 @@ pub fn change_later_values(from: &Path, to: &Path, after: i32) -> usize {
 
 /// A synthetic point: revised, high confidence.
 pub fn point(year: i32, value: f64) -> Point {
-    Point {
-        year,
-        value,
-        vintage: Vintage::Revised,
-        confidence: Confidence::High,
-        source: "synthetic".into(),
-        line: 0,
-        candidates: 1,
-    }
+    Point::synthetic(year, value)
 }
