@@ -47,6 +47,8 @@ struct Guards {
     conditional_gdp_ratio: f64,
     /// Three scenarios × 10,000 draws with the provinces.
     scenario_seconds: f64,
+    /// China's GDP nowcast MAE over the naive nowcast's (full year = year to date), as of Q1 / H1 / Q3.
+    nowcast_ratio: [f64; 3],
 }
 
 /// The guards: the figures of the closing note with a little room, so that a change that loses the gain
@@ -62,6 +64,7 @@ const GUARDS: Guards = Guards {
     seconds: 3.0,
     conditional_gdp_ratio: 0.95,
     scenario_seconds: 2.0,
+    nowcast_ratio: [0.90, 1.05, 1.25],
 };
 
 fn provinces_dir() -> PathBuf {
@@ -78,6 +81,7 @@ fn regions_of(dir: &Path) -> BTreeSet<String> {
 fn config(add: Vec<PathBuf>, as_of: Option<i32>) -> RunConfig {
     RunConfig {
         add_data: add,
+        period: None,
         ..RunConfig::bundled(as_of)
     }
 }
@@ -288,6 +292,7 @@ fn main() -> ExitCode {
             GUARDS.bundled_brier
         ));
     }
+    nowcast_section(&alone, &mut failures);
     if failures.is_empty() {
         println!("\nall guards hold");
         ExitCode::SUCCESS
@@ -303,6 +308,57 @@ fn main() -> ExitCode {
 /// real GDP growth set to its actual value; the provinces' forecasts scored beside the unconditional
 /// engine and, for GDP, the one-liner "last year's growth + β × the nation's change" (β pooled by least
 /// squares over the earlier years of all provinces).
+/// The nowcast backtest of the bundled data: China's GDP as of Q1 / H1 / Q3 beside the naive nowcast
+/// and the December forecast, with the calls' Brier scores.
+fn nowcast_section(r: &RunResult, failures: &mut Vec<String>) {
+    println!(
+        "\n## Nowcast: China's real GDP from the year-to-date figures (every year with in-year data up to {})\n",
+        r.as_of
+    );
+    println!(
+        "| as of | n | MAE | naive nowcast MAE | ratio | December MAE | 80% / 95% coverage | calls | Brier | December Brier | naive nowcast Brier |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (k, period) in indicast::nowcast::InYear::ALL.iter().enumerate() {
+        let Some(s) = r.nowcast_summary.iter().find(|s| {
+            s.region == "China" && s.indicator == "gdp_real_growth" && s.period == Some(*period)
+        }) else {
+            failures.push(format!("no China GDP nowcast as of {}", period.code()));
+            continue;
+        };
+        let ratio = s.mae / s.naive_mae;
+        println!(
+            "| {} | {} | {:.3} | {:.3} | {ratio:.3} | {:.3} | {:.2} / {:.2} | {} | {:.4} | {:.4} | {:.4} |",
+            period.code(),
+            s.n,
+            s.mae,
+            s.naive_mae,
+            s.december_mae,
+            s.coverage80,
+            s.coverage95,
+            s.calls,
+            s.brier,
+            s.brier_december,
+            s.brier_naive
+        );
+        if ratio.is_nan() || ratio > GUARDS.nowcast_ratio[k] {
+            failures.push(format!(
+                "nowcast as of {}: MAE ratio {ratio:.3} > {}",
+                period.code(),
+                GUARDS.nowcast_ratio[k]
+            ));
+        }
+        if s.brier.is_nan() || s.brier >= s.brier_december {
+            failures.push(format!(
+                "nowcast as of {}: Brier {:.4} not below December's {:.4}",
+                period.code(),
+                s.brier,
+                s.brier_december
+            ));
+        }
+    }
+}
+
 fn conditional_section(r: &RunResult, provinces: &BTreeSet<String>, failures: &mut Vec<String>) {
     let nation = ("China".to_string(), "gdp_real_growth".to_string());
     let mc = McConfig {

@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let r = run(&RunConfig {
         add_data,
+        period: None,
         ..RunConfig::bundled(Some(2022))
     })?;
     let sys = System::new(&r, 0.5)?;

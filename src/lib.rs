@@ -21,6 +21,7 @@
 //!     calibrate: true,
 //!     reports: Reports::Bundled,
 //!     add_data: Vec::new(),
+//!     period: None,
 //! };
 //! let result = run(&cfg)
 //!     .expect("bundled data are valid");
@@ -38,6 +39,7 @@ pub mod forecast;
 pub mod generic;
 pub mod inputs;
 pub mod models;
+pub mod nowcast;
 pub mod outfiles;
 pub mod report;
 pub mod run;

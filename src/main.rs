@@ -11,6 +11,7 @@ use console::{err, errln, out, outln};
 use indicast::charts::{Format, Lang, Style};
 use indicast::data::{self, DataSource};
 use indicast::extract::{self, text};
+use indicast::nowcast::AsOf;
 use indicast::outfiles::OutputSet;
 use indicast::report;
 use indicast::run::{Reports, RunConfig, RunResult, run};
@@ -49,9 +50,12 @@ enum Command {
     /// Example: indicast run --add-data ../shared/data/provinces --as-of 2018   (16 provinces beside China,
     /// Shandong and Zibo: more backtests and past target calls; the table still shows China, Shandong, Zibo)
     Run {
-        /// Use only data up to this year and assess the targets of the following year [default: last year with data, of the bundled data or --data DIR].
-        #[arg(long, value_name = "YEAR")]
-        as_of: Option<i32>,
+        /// Use only data up to this year and assess the targets of the following year [default: last
+        /// year with data, of the bundled data or --data DIR]. With a period (2023Q1, 2023H1, 2023Q3,
+        /// also 2023-Q3): full years up to the year before, and that year's targets updated with its
+        /// year-to-date figures up to the period (rows with period Q1/H1/Q3 in indicators.csv).
+        #[arg(long, value_name = "YEAR[PERIOD]")]
+        as_of: Option<AsOf>,
         /// Output directory (created if missing; files are replaced atomically).
         #[arg(long, default_value = "out", value_name = "DIR")]
         out: PathBuf,
@@ -357,11 +361,18 @@ struct McArgs {
     /// Region key (as in regions.csv) of the --report files [default: read from the report header].
     #[arg(long, value_name = "NAME")]
     region: Option<String>,
+    /// As-of of scenario files without their own `as_of` (and of `required` without a file), as for
+    /// `run`: a year (2022), or a year and period (2023Q1, 2023H1, 2023Q3) to condition on that year's
+    /// year-to-date figures; a period also updates files that say `as_of = 2022` [default: the data's
+    /// last year].
+    #[arg(long, value_name = "YEAR[PERIOD]")]
+    as_of: Option<AsOf>,
 }
 
 impl McArgs {
-    /// The engine run a scenario modifies, as of `as_of` (default: the data's last year).
-    fn run_config(&self, as_of: Option<i32>) -> RunConfig {
+    /// The engine run a scenario modifies, as of `as_of` (default: `--as-of`, else the data's last year).
+    fn run_config(&self, as_of: Option<AsOf>) -> RunConfig {
+        let as_of = as_of.or(self.as_of);
         let reports = if !self.report.is_empty() {
             Reports::Files(self.report.clone(), self.region.clone())
         } else if self.data.is_some() {
@@ -374,7 +385,8 @@ impl McArgs {
                 .data
                 .clone()
                 .map_or(DataSource::Bundled, DataSource::Dir),
-            as_of,
+            as_of: as_of.map(AsOf::cutoff),
+            period: as_of.and_then(|a| a.period),
             tolerance: self.tolerance,
             calibrate: true,
             reports,
@@ -437,22 +449,33 @@ fn load_scenarios(files: &[PathBuf], mc: &McArgs) -> Result<Vec<ScenarioGroup>, 
             text
         };
         // The file's as-of year, and where it is said (for errors of its run).
-        let as_of = text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|t| match t.get("as_of") {
-                Some(toml::Value::Integer(y)) => {
-                    let line = 1 + text
-                        .lines()
-                        .position(|l| l.trim_start().starts_with("as_of"))
-                        .unwrap_or(0);
-                    Some((*y as i32, format!("{name}:{line}: as_of {y}")))
-                }
-                _ => None,
-            });
+        let as_of = text.parse::<toml::Table>().ok().and_then(|t| {
+            let a = match t.get("as_of") {
+                Some(toml::Value::Integer(y)) => AsOf {
+                    year: i32::try_from(*y).ok()?,
+                    period: None,
+                },
+                Some(toml::Value::String(s)) => s.parse::<AsOf>().ok()?,
+                _ => return None,
+            };
+            let line = 1 + text
+                .lines()
+                .position(|l| l.trim_start().starts_with("as_of"))
+                .unwrap_or(0);
+            Some((a, format!("{name}:{line}: as_of {a}")))
+        });
+        // A file of December Y run with `--as-of (Y+1)Q1|H1|Q3`: the quarterly update of the same run.
+        let as_of = match (as_of, mc.as_of) {
+            (Some((a, place)), Some(cli))
+                if a.period.is_none() && cli.period.is_some() && cli.cutoff() == a.year =>
+            {
+                Some((cli, format!("{place} with --as-of {cli}")))
+            }
+            (a, _) => a,
+        };
         texts.push((name, text, as_of));
     }
-    let mut years: Vec<Option<i32>> = texts.iter().map(|t| t.2.as_ref().map(|a| a.0)).collect();
+    let mut years: Vec<Option<AsOf>> = texts.iter().map(|t| t.2.as_ref().map(|a| a.0)).collect();
     years.sort_unstable();
     years.dedup();
     if years.is_empty() {
@@ -551,11 +574,12 @@ fn main() -> ExitCode {
             };
             let cfg = RunConfig {
                 source: data.map_or(DataSource::Bundled, DataSource::Dir),
-                as_of,
+                as_of: as_of.map(AsOf::cutoff),
                 tolerance,
                 calibrate: !no_calibration,
                 reports,
                 add_data: add.add_data,
+                period: as_of.and_then(|a| a.period),
             };
             let mut result = match run(&cfg) {
                 Ok(r) => r,
@@ -649,6 +673,24 @@ fn main() -> ExitCode {
                     format!(" ({} warnings above)", ds.warnings.len())
                 }
             );
+            // In-year values: what `--as-of YEARQ1|H1|Q3` can update with.
+            let inyear = indicast::nowcast::InYearData::build(&ds, last_year);
+            let counts = inyear.counts();
+            if !counts.is_empty() {
+                outln!(
+                    "in-year (year-to-date growth) values for --as-of YEARQ1|H1|Q3: {} in {} series",
+                    inyear.values.len(),
+                    counts.len()
+                );
+                for ((region, indicator), (n, first, last)) in &counts {
+                    outln!(
+                        "  {region}.{indicator}: Q1 {}, H1 {}, Q3 {} ({first}–{last})",
+                        n[0],
+                        n[1],
+                        n[2]
+                    );
+                }
+            }
             ExitCode::SUCCESS
         }
         Command::Extract {

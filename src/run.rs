@@ -10,6 +10,7 @@ use crate::engine::{self, EngineConfig, EngineOutput};
 use crate::error::{Error, Result};
 use crate::extract::{self, BUNDLED_REPORT, text};
 use crate::forecast::Dist;
+use crate::nowcast::{self, InYear, InYearData, Nowcast};
 use crate::targets::{self, Assessment, Call};
 
 /// Options of `indicast run`.
@@ -30,6 +31,9 @@ pub struct RunConfig {
     /// CSV, while the printed table, the charts and the report stay on the regions of `source`
     /// ([`Dataset::focus`]). Empty: `source` alone.
     pub add_data: Vec<PathBuf>,
+    /// A year-to-date period of the year after `as_of` (`--as-of 2023Q1`: `as_of` 2022, period Q1): the
+    /// forecasts of that year are updated with its year-to-date values up to the period ([`nowcast`]).
+    pub period: Option<InYear>,
 }
 
 impl RunConfig {
@@ -43,6 +47,7 @@ impl RunConfig {
             calibrate: true,
             reports: Reports::Bundled,
             add_data: Vec::new(),
+            period: None,
         }
     }
 }
@@ -167,8 +172,17 @@ pub struct RunResult {
     pub data: Dataset,
     /// Tolerance of 'about' growth targets used (percentage points).
     pub tolerance: f64,
-    /// The as-of year used.
+    /// The as-of year used: the last full year of data.
     pub as_of: i32,
+    /// The year-to-date period of the year after `as_of` the forecasts were updated with, if any.
+    pub period: Option<InYear>,
+    /// The updates of the forecasts of `as_of + 1` with year-to-date values (empty without a period).
+    pub nowcasts: Vec<Nowcast>,
+    /// The nowcast backtest: every earlier year and period with a year-to-date value, updated as it
+    /// would have been then ([`nowcast::backtest`]).
+    pub nowcast_backtest: Vec<Nowcast>,
+    /// Summary of the nowcast backtest by indicator and period ([`nowcast::summarise`]).
+    pub nowcast_summary: Vec<nowcast::NowcastSummary>,
     /// The resolved series.
     pub panel: Panel,
     /// Engine output with the intervention treatment (the one used for assessments).
@@ -183,6 +197,22 @@ pub struct RunResult {
     pub calls: Vec<Call>,
     /// Intervention years (for summaries).
     pub intervention_years: Vec<i32>,
+}
+
+impl RunResult {
+    /// What the run is as of: December of `as_of`, or a year-to-date period of the year after.
+    pub fn as_of_spec(&self) -> nowcast::AsOf {
+        match self.period {
+            Some(p) => nowcast::AsOf {
+                year: self.as_of + 1,
+                period: Some(p),
+            },
+            None => nowcast::AsOf {
+                year: self.as_of,
+                period: None,
+            },
+        }
+    }
 }
 
 /// Backtest rows of an engine output: every model and the combination, for every origin with an actual.
@@ -325,10 +355,36 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         treat_interventions: false,
         ..ecfg.clone()
     };
-    let (engine_out, untreated) = rayon::join(
+    let (mut engine_out, untreated) = rayon::join(
         || engine::run(&data, &panel, &extra, &ecfg),
         || engine::run(&data, &panel, &extra, &untreated_cfg),
     );
+    // Year-to-date values of the forecast year up to the period, never later ones (no look-ahead).
+    let inyear = InYearData::build(&data, as_of + i32::from(cfg.period.is_some()));
+    let inyear = match cfg.period {
+        Some(p) => InYearData {
+            values: inyear
+                .values
+                .into_iter()
+                .filter(|((_, y, q), _)| *y <= as_of || *q <= p)
+                .collect(),
+        },
+        None => inyear,
+    };
+    let nowcast_backtest = nowcast::backtest(&data, &panel, &inyear, &engine_out, as_of);
+    let nowcasts = match cfg.period {
+        Some(p) => nowcast::apply(
+            &data,
+            &panel,
+            &inyear,
+            &mut engine_out,
+            &nowcast_backtest,
+            as_of + 1,
+            p,
+        ),
+        None => Vec::new(),
+    };
+    let nowcast_summary = nowcast::summarise(&data, &nowcast_backtest, cfg.tolerance);
     let assessments = targets::assess(&data, &panel, &engine_out, as_of, cfg.tolerance);
     let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);
     Ok(RunResult {
@@ -338,6 +394,10 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         intervention_years: data.intervention_years.clone(),
         data,
         as_of,
+        period: cfg.period,
+        nowcasts,
+        nowcast_summary,
+        nowcast_backtest,
         panel,
         engine: engine_out,
         assessments,

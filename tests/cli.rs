@@ -52,7 +52,7 @@ const CALL_METHODS: [&str; 5] = [
 /// Methods of calls_reliability.csv: those that give graded probabilities.
 const RELIABILITY_METHODS: [&str; 3] = ["engine", "share_past_met", "persistence"];
 
-const ASSESSMENT_HEADER: [&str; 20] = [
+const ASSESSMENT_HEADER: [&str; 21] = [
     "region",
     "indicator",
     "year",
@@ -73,6 +73,7 @@ const ASSESSMENT_HEADER: [&str; 20] = [
     "calibration",
     "reason",
     "text",
+    "as_of",
 ];
 
 const VERDICTS: [&str; 3] = ["likely", "toss-up", "unlikely"];

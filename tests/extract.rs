@@ -329,6 +329,7 @@ fn run_targets_extracted_from_the_seed_equal_the_hand_transcription() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data: Vec::new(),
+        period: None,
     };
     let r = run(&cfg).unwrap();
     let got: Vec<(String, i32, String, f64, Qualifier)> = r

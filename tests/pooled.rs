@@ -166,6 +166,7 @@ fn thin_city_gets_a_pooled_forecast_about_as_sharp_as_its_province() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data,
+        period: None,
     };
     let result = run(&cfg(Vec::new())).unwrap();
     thin_city_forecast(&result, &kept, "bundled data");
@@ -197,6 +198,7 @@ fn no_look_ahead_with_the_provinces_added() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data: vec![add.to_path_buf()],
+        period: None,
     };
     let original = run(&cfg(&prov, 2012)).unwrap();
     let modified = run(&cfg(dir.path(), 2012)).unwrap();
@@ -431,6 +433,7 @@ fn a_region_that_never_moves_keeps_its_own_value() {
     .unwrap();
     let r = run(&RunConfig {
         add_data: vec![dir],
+        period: None,
         ..RunConfig::bundled(Some(2022))
     })
     .unwrap();

@@ -672,6 +672,7 @@ fn results_do_not_depend_on_the_order_of_the_rows() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data: Vec::new(),
+        period: None,
     };
     let reference = run(&cfg(DataSource::Bundled)).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(8);
@@ -754,6 +755,7 @@ fn scaling_levels_scales_level_forecasts_and_leaves_growth_alone() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data: Vec::new(),
+        period: None,
     };
     let a = run(&cfg(DataSource::Bundled)).unwrap();
     let b = run(&cfg(DataSource::Dir(data))).unwrap();

@@ -296,6 +296,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data: Vec::new(),
+        period: None,
     };
     let original = run(&cfg(DataSource::Bundled)).unwrap();
     let modified = run(&cfg(DataSource::Dir(dir.path().to_path_buf()))).unwrap();
@@ -311,6 +312,7 @@ fn no_look_ahead_changing_later_data_changes_nothing() {
         calibrate: true,
         reports: Reports::Bundled,
         add_data: Vec::new(),
+        period: None,
     };
     let a = run(&later(DataSource::Bundled)).unwrap();
     let b = run(&later(DataSource::Dir(dir.path().to_path_buf()))).unwrap();

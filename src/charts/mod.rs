@@ -253,6 +253,8 @@ fn temp_path(path: &Path, format: Format) -> PathBuf {
 const BAND: RGBColor = RGBColor(200, 30, 45);
 const HISTORY: RGBColor = RGBColor(30, 30, 30);
 const TARGET: RGBColor = RGBColor(20, 90, 180);
+/// Year-to-date values of the forecast year (nowcast).
+const YEAR_TO_DATE: RGBColor = RGBColor(230, 140, 0);
 const LIKELY: RGBColor = RGBColor(40, 140, 70);
 const TOSSUP: RGBColor = RGBColor(230, 160, 30);
 const UNLIKELY: RGBColor = RGBColor(200, 50, 50);
@@ -276,6 +278,9 @@ pub struct FanData {
     pub target: (f64, MetEvent, String),
     /// Probability the target is met.
     pub p_met: f64,
+    /// Year-to-date values of the forecast year the forecast was updated with: (share of the year
+    /// elapsed, value), drawn between the last year and the forecast year.
+    pub year_to_date: Vec<(f64, f64)>,
 }
 
 fn fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Style, d: &FanData) -> Draw<DB> {
@@ -288,6 +293,7 @@ fn fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Style, d: &FanData
     let (lo95, hi95) = d.dist.interval(0.95);
     let mut ys: Vec<f64> = d.history.iter().map(|h| h.1).collect();
     ys.extend([lo95, hi95, d.target.0]);
+    ys.extend(d.year_to_date.iter().map(|p| p.1));
     if let Some((_, p)) = &d.parent {
         ys.extend(p.iter().filter(|x| x.0 >= first).map(|x| x.1));
     }
@@ -393,6 +399,19 @@ fn fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Style, d: &FanData
             Circle::new((x + 10, y), 5, ShapeStyle::from(&HISTORY).stroke_width(2))
         });
     let _ = hist;
+    if !d.year_to_date.is_empty() {
+        let size = s.px(9.0);
+        chart
+            .draw_series(d.year_to_date.iter().map(|(share, v)| {
+                TriangleMarker::new(
+                    ((d.year - 1) as f64 + share, *v),
+                    size,
+                    YEAR_TO_DATE.filled(),
+                )
+            }))?
+            .label(s.t("年内累计增速", "Year to date"))
+            .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, YEAR_TO_DATE.filled()));
+    }
     let median = d.dist.quantile(0.5);
     chart
         .draw_series(std::iter::once(Circle::new(

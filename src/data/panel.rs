@@ -93,7 +93,7 @@ pub struct Panel {
 
 /// Ordering key of the resolution rule (greatest wins). The last two parts break ties without looking
 /// at the position in the file, so the result does not depend on the order of the rows.
-fn preference(
+pub(crate) fn preference(
     o: &Observation,
 ) -> (
     bool,

@@ -35,7 +35,9 @@ pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Re
         outcomes.push(sys.simulate(&crate::scenario::Scenario::engine_baseline(), mc));
         for (name, text) in BUNDLED_SCENARIOS {
             if let Ok(sc) = crate::scenario::parse(name, text, &vocab)
-                && sc.as_of.is_none_or(|y| y == run.as_of)
+                && sc
+                    .as_of
+                    .is_none_or(|a| a.cutoff() == run.as_of && a.period == run.period)
             {
                 scen_names.push(sc.name.clone());
                 outcomes.push(sys.simulate(&sc, mc));
@@ -147,18 +149,28 @@ fn report_documents(
     let zh = style.lang == Lang::Zh;
     let t = |a: &'static str, b: &'static str| if zh { a } else { b };
     let names = Names::new(&run.data, style.lang);
-    let title = if zh {
-        format!(
+    let spec = run.as_of_spec();
+    let title = match (zh, spec.period) {
+        (true, None) => format!(
             "{}年目标能否实现？indicast 评估（截至{}年12月）",
             run.as_of + 1,
             run.as_of
-        )
-    } else {
-        format!(
+        ),
+        (false, None) => format!(
             "Will the {} targets be met? indicast assessment as of December {}",
             run.as_of + 1,
             run.as_of
-        )
+        ),
+        (true, Some(_)) => format!(
+            "{}年目标能否实现？indicast 评估（{}）",
+            run.as_of + 1,
+            spec.label_zh()
+        ),
+        (false, Some(_)) => format!(
+            "Will the {} targets be met? indicast assessment {}",
+            run.as_of + 1,
+            spec.label_en()
+        ),
     };
     let mut d = Doc {
         html: format!(
@@ -174,7 +186,11 @@ fn report_documents(
         t("生成日期", "Generated"),
         today(),
         t("数据截至", "Data up to"),
-        run.as_of,
+        match spec.period {
+            None => run.as_of.to_string(),
+            Some(p) if zh => format!("{}年全年、{}年{}累计", run.as_of, run.as_of + 1, p.label_zh()),
+            Some(p) => format!("{} (full year), {} {} (year to date)", run.as_of, run.as_of + 1, p.label_en()),
+        },
         t(
             "概率来自滚动原点回测加权的回归模型组合；区间按回测误差校准。",
             "Probabilities come from a combination of regression models weighted by rolling-origin backtests; intervals are calibrated on backtest errors."

@@ -296,6 +296,12 @@ pub fn run_charts(
             dist,
             target: (tg.value, ev, tg.qualifier.as_str().to_string()),
             p_met: p,
+            year_to_date: run
+                .nowcasts
+                .iter()
+                .filter(|n| n.key == key && n.year == tg.year)
+                .map(|n| (n.period.share(), n.ytd))
+                .collect(),
         };
         let stem = file_stem(&tg.region, &tg.indicator);
         let path = dir.join(format!("fan_{stem}.{ext}"));
@@ -533,6 +539,7 @@ pub fn chart_from_csv(
                 dist,
                 target: (value, ev, q),
                 p_met: field(a, "p_met", &file)?,
+                year_to_date: Vec::new(),
             };
             charts::fan_chart(&fan, style, path)
         }

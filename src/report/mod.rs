@@ -24,6 +24,9 @@ fn opt(v: Option<f64>) -> String {
     v.map(f4).unwrap_or_default()
 }
 
+/// Column names of [`dist_cols`].
+const DIST_COLUMNS: [&str; 7] = ["mean", "se", "df", "lo80", "hi80", "lo95", "hi95"];
+
 fn dist_cols(d: Option<&Dist>) -> Vec<String> {
     match d {
         Some(d) => {
@@ -63,6 +66,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
 
     // assessment.csv
+    let as_of = r.as_of_spec().to_string();
     let rows = r.assessments.iter().map(|a| {
         let t = &a.target;
         let d = dist_cols(a.dist.as_ref());
@@ -83,6 +87,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             format!("{:.3}", a.calibration),
             a.reason.clone().unwrap_or_default(),
             t.text.clone(),
+            as_of.clone(),
         ]);
         row
     });
@@ -110,6 +115,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
                 "calibration",
                 "reason",
                 "text",
+                "as_of",
             ],
             rows,
         )?,
@@ -297,6 +303,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             rows,
         )?,
     ));
+    files.extend(nowcast::files(r)?);
     Ok(files)
 }
 
@@ -973,9 +980,9 @@ fn region_list(regions: &std::collections::BTreeSet<&str>) -> String {
 /// The table printed on stdout: one line per target with forecast, 80% interval, P(met) and a verdict.
 pub fn summary_table(r: &RunResult) -> String {
     let mut s = format!(
-        "indicast: targets for {} as of December {} (growth in %, 80% interval; tolerance of 'about' as configured)\n",
+        "indicast: targets for {} {} (growth in %, 80% interval; tolerance of 'about' as configured)\n",
         r.as_of + 1,
-        r.as_of
+        r.as_of_spec().label_en()
     );
     // Only the targets of the focus regions (those of the primary data, not of --add-data directories).
     let shown: Vec<&targets::Assessment> = r
@@ -1091,6 +1098,7 @@ pub fn summary_table(r: &RunResult) -> String {
 
 mod document;
 mod figures;
+mod nowcast;
 
 pub use document::*;
 pub use figures::*;

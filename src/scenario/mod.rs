@@ -82,8 +82,8 @@ pub struct Scenario {
     pub name: String,
     /// What the scenario is about.
     pub description: String,
-    /// As-of year of the engine run the scenario modifies.
-    pub as_of: Option<i32>,
+    /// As-of year (or year and year-to-date period) of the engine run the scenario modifies.
+    pub as_of: Option<crate::nowcast::AsOf>,
     /// Driver assumptions.
     pub assumptions: Vec<Assumption>,
     /// Additive shocks to series (percentage points).

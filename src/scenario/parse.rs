@@ -159,11 +159,26 @@ pub fn parse(file: &str, text: &str, vocab: &Vocabulary) -> Result<Scenario> {
             ),
             ("description", toml::Value::String(s)) => sc.description = s.clone(),
             ("as_of", toml::Value::Integer(y)) if (1949..=2100).contains(y) => {
-                sc.as_of = Some(*y as i32)
+                sc.as_of = Some(crate::nowcast::AsOf {
+                    year: *y as i32,
+                    period: None,
+                })
             }
+            ("as_of", toml::Value::String(a)) => match a.parse::<crate::nowcast::AsOf>() {
+                Ok(a) if (1949..=2100).contains(&a.year) => sc.as_of = Some(a),
+                _ => problem(
+                    None,
+                    k,
+                    "expected a year such as 2022, or a year and period such as \"2023Q1\"".into(),
+                ),
+            },
             ("assumptions" | "shocks", toml::Value::Table(_)) => {}
             ("name" | "description", _) => problem(None, k, "expected a quoted string".into()),
-            ("as_of", _) => problem(None, k, "expected a year such as 2022".into()),
+            ("as_of", _) => problem(
+                None,
+                k,
+                "expected a year such as 2022, or a year and period such as \"2023Q1\"".into(),
+            ),
             (other, _) => problem(
                 None,
                 other,

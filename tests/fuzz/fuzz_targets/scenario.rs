@@ -19,6 +19,7 @@ fn system() -> &'static System {
             calibrate: true,
             reports: Reports::Bundled,
             add_data: Vec::new(),
+            period: None,
         };
         let result = run(&cfg).expect("the bundled run works");
         System::new(&result, 0.5).expect("the bundled system builds")
