@@ -409,7 +409,11 @@ fn fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Style, d: &FanData
                     YEAR_TO_DATE.filled(),
                 )
             }))?
-            .label(s.t("年内累计增速", "Year to date"))
+            .label(if s.lang == Lang::Zh {
+                format!("{}年累计增速", d.year)
+            } else {
+                format!("{} year to date", d.year)
+            })
             .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, YEAR_TO_DATE.filled()));
     }
     let median = d.dist.quantile(0.5);
