@@ -166,8 +166,8 @@ enum Command {
     ///
     /// Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the
     /// combined forecast, plus {model}, {model}-lo-{level}, {model}-hi-{level} per --models entry.
-    /// Models: naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets; the combination pools naive,
-    /// rwd, ar1d, ar2d, ridge2d and ets. A large file is streamed (any size, bounded memory; see
+    /// Models: naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets, ses, theta, holt_ets,
+    /// damped_ets; the combination pools rwd, damped, ar2d, ridge2d, ets and theta. A large file is streamed (any size, bounded memory; see
     /// --stream); `-` means stdin / stdout.
     ///
     /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
@@ -177,7 +177,8 @@ enum Command {
         /// Steps ahead (years).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
         horizon: u32,
-        /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets).
+        /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt,
+        /// ets, ses, theta, holt_ets, damped_ets).
         #[arg(long, value_delimiter = ',')]
         models: Vec<String>,
         /// Stream the input file (two passes, one batch of series in memory; same output): `auto` for
