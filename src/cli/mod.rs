@@ -1,0 +1,318 @@
+//! The command line: clap arguments, one module per subcommand (`run`, `check`, `extract`, `scenario` and
+//! `required`, `forecast` and `backtest`, `chart`), the options they share, and the dispatch.
+
+mod chart;
+mod check;
+mod extract;
+mod forecast;
+mod run;
+mod scenario;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::console::{err, errln, out, outln};
+use indicast::charts::{Format, Lang, Style};
+use indicast::data::{self, DataSource};
+use indicast::extract::text;
+use indicast::nowcast::AsOf;
+use indicast::outfiles::OutputSet;
+use indicast::report;
+use indicast::run::{Reports, RunConfig, RunResult, run};
+use indicast::scenario::{McConfig, Scenario, System};
+
+/// Forecast economic indicators and the probability that planning targets are met.
+#[derive(Debug, Parser)]
+#[command(
+    name = "indicast",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast run --add-data ../shared/data/provinces --as-of 2018   the bundled data plus 16 provinces\n  indicast extract seeds/zibo-2023-government-work-report.txt --out extracted\n  indicast scenario scenarios/*.toml\n  indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Assess next year's targets: forecast every series, backtest every model, score past target calls.
+    ///
+    /// Reads the bundled data (or --data DIR with indicators.csv, targets.csv, regions.csv and optionally
+    /// report_targets.csv, breaks.csv, events.csv, indicator_meta.csv). The coming year's targets are
+    /// extracted from the bundled work report in seeds/ (or from --report FILE). Writes into --out:
+    /// assessment.csv, forecasts.csv, backtest.csv, backtest_summary.csv (with the naive benchmark),
+    /// calls.csv, calls_summary.csv, calls_reliability.csv, observations_used.csv.
+    ///
+    /// --add-data DIR (repeatable) adds another directory's regions, indicators and targets to the data
+    /// in use: they are forecast, backtested and scored too and appear in every CSV, while the printed
+    /// table, the charts and the report stay on the regions of the data in use (--all-regions: all).
+    ///
+    /// Example: indicast run --as-of 2018 --out out-2018   (a planner in December 2018, targets of 2019)
+    ///
+    /// Example: indicast run --add-data ../shared/data/provinces --as-of 2018   (16 provinces beside China,
+    /// Shandong and Zibo: more backtests and past target calls; the table still shows China, Shandong, Zibo)
+    Run(run::RunArgs),
+    /// Validate input files without running anything: every problem of every file, and the
+    /// normalisations that would be applied (encoding, separators, number formats, ignored columns).
+    ///
+    /// Exit 0 when the data can be used (warnings go to stderr), 2 otherwise.
+    ///
+    /// Example: indicast check --data mycity/
+    ///
+    /// Example: indicast check --add-data ../shared/data/provinces   (the bundled data and the provinces,
+    /// validated together: parents, units and duplicates across the files)
+    Check(check::CheckArgs),
+    /// Read the targets and reported results out of a government work report (Chinese text).
+    ///
+    /// Writes into --out: targets.csv (every quantified target of the plan year: schema of
+    /// data/targets.csv plus unit, unit_text, basis, target_hi, span_start, span_end, sentence),
+    /// results.csv (reported results of the year ending: schema of data/indicators.csv plus spans and
+    /// sentence), qualitative.csv (indicator statements without a number). Spans are character offsets
+    /// into the decoded text.
+    ///
+    /// Example: indicast extract seeds/zibo-2023-government-work-report.txt --out extracted
+    Extract(extract::ExtractArgs),
+    /// Run planner scenarios (TOML files of assumptions) and compare P(met) of every target.
+    ///
+    /// A scenario file (see scenarios/baseline.toml):
+    ///   name = "baseline"
+    ///   as_of = 2022                       # files of different years may be run together
+    ///   [assumptions]                      # any forecast series: fixed values or { mean, sd }, in percent
+    ///   "China.gdp_real_growth" = { mean = 5.0, sd = 0.5 }
+    ///   "Zibo.fai_growth" = 8.0
+    ///   [shocks]                           # added to a series' forecast, propagated downstream
+    ///   "Zibo.retail_sales_growth" = -1.0
+    /// An assumption moves the series linked to it (the regions below, GDP from investment) and, through
+    /// the correlation of the forecasts' residuals, the series after it.
+    /// Writes into --out: scenario_results.csv (every target; deltas against the scenario named
+    /// "baseline" if given, else against the engine's own forecast) and scenario_series.csv (every
+    /// forecast series under every scenario).
+    ///
+    /// Example: indicast scenario scenarios/*.toml --draws 10000 --seed 1
+    /// Example: indicast scenario my.toml --add-data ../shared/data/provinces
+    #[command(verbatim_doc_comment)]
+    Scenario(scenario::ScenarioArgs),
+    /// Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).
+    ///
+    /// Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the
+    /// combined forecast, plus {model}, {model}-lo-{level}, {model}-hi-{level} per --models entry.
+    /// Models: naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets, ses, theta, holt_ets,
+    /// damped_ets; the combination pools rwd, damped, ar2d, ridge2d, ets and theta. A large file is streamed (any size, bounded memory; see
+    /// --stream); `-` means stdin / stdout.
+    ///
+    /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
+    Forecast(forecast::ForecastArgs),
+    /// Rolling-origin cross-validation of the generic forecaster (statsforecast's cross_validation frame).
+    ///
+    /// Writes unique_id, ds, cutoff, y, mean, lo-…, hi-… (and per-model columns) and prints sMAPE, MASE
+    /// and interval coverage of the combination and of every model.
+    ///
+    /// Example: indicast backtest --input panel.csv --horizon 6 --windows 3 --step 1 --output cv.csv
+    Backtest(forecast::BacktestArgs),
+    /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
+    ///
+    /// KIND: scorecard (assessment.csv), fan and backtest (need --target; assessment.csv,
+    /// observations_used.csv, backtest.csv), scenarios (scenario_results.csv), required
+    /// (required.csv, required_curve.csv).
+    ///
+    /// Example: indicast chart fan --target Zibo.gdp_real_growth --lang en --format svg --output fan.svg
+    Chart(chart::RedrawArgs),
+    /// The driver value at which a target reaches a given probability of being met.
+    ///
+    /// Example: indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth
+    Required(scenario::RequiredArgs),
+}
+
+/// Run a parsed command; the exit code of the process.
+pub(crate) fn dispatch(command: Command) -> ExitCode {
+    match command {
+        Command::Run(args) => run::execute(args),
+        Command::Check(args) => check::check(args),
+        Command::Extract(args) => extract::extract(args),
+        Command::Scenario(args) => scenario::scenario(args),
+        Command::Forecast(args) => forecast::forecast(args),
+        Command::Backtest(args) => forecast::backtest(args),
+        Command::Chart(args) => chart::redraw(args),
+        Command::Required(args) => scenario::required(args),
+    }
+}
+
+/// Input and output of the panel commands (`forecast`, `backtest`).
+#[derive(Debug, Clone, clap::Args)]
+struct PanelArgs {
+    /// Input CSV (long format), or - for stdin.
+    #[arg(long)]
+    input: String,
+    /// Interval levels in percent (repeatable) [default: 80 and 95].
+    #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
+    levels: Vec<u32>,
+    /// Series id column.
+    #[arg(long, default_value = "unique_id")]
+    id_col: String,
+    /// Time column (integer year or yearly date).
+    #[arg(long, default_value = "ds")]
+    time_col: String,
+    /// Value column.
+    #[arg(long, default_value = "y")]
+    target_col: String,
+    /// Output CSV, or - for stdout.
+    #[arg(long, default_value = "-")]
+    output: String,
+}
+
+impl PanelArgs {
+    fn columns(&self) -> indicast::generic::Columns {
+        indicast::generic::Columns {
+            id: self.id_col.clone(),
+            time: self.time_col.clone(),
+            target: self.target_col.clone(),
+        }
+    }
+}
+
+/// Chart options.
+#[derive(Debug, Clone, clap::Args)]
+struct ChartArgs {
+    /// Language of chart titles, labels and legends.
+    #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+    lang: String,
+    /// Image format of the charts.
+    #[arg(long, default_value = "png", value_parser = ["png", "svg"])]
+    format: String,
+    /// Chart width in pixels.
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(400..=8000))]
+    width: u32,
+    /// Chart height in pixels.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(300..=8000))]
+    height: u32,
+    /// Resolution: text and lines are scaled by DPI / 96.
+    #[arg(long, default_value_t = 96.0)]
+    dpi: f64,
+}
+
+impl ChartArgs {
+    fn style(&self) -> Result<Style, String> {
+        if !(self.dpi.is_finite() && (24.0..=1200.0).contains(&self.dpi)) {
+            return Err(format!("--dpi {} must be between 24 and 1200", self.dpi));
+        }
+        Ok(Style {
+            width: self.width,
+            height: self.height,
+            dpi: self.dpi,
+            lang: if self.lang == "en" {
+                Lang::En
+            } else {
+                Lang::Zh
+            },
+            format: if self.format == "svg" {
+                Format::Svg
+            } else {
+                Format::Png
+            },
+        })
+    }
+}
+
+/// Monte Carlo and output options shared by `scenario` and `required`.
+#[derive(Debug, clap::Args)]
+struct McArgs {
+    /// Monte Carlo draws (at least 1; 10,000 gives P(met) to about ±0.005).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    draws: u64,
+    /// Random seed (results are reproducible bit for bit for a seed).
+    #[arg(long, default_value_t = 2023)]
+    seed: u64,
+    /// Output directory.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    out: PathBuf,
+    /// Tolerance of 'about' growth targets in percentage points.
+    #[arg(long, default_value_t = 0.5, value_name = "PP")]
+    tolerance: f64,
+    #[command(flatten)]
+    chart: ChartArgs,
+    /// The data directory [default: the bundled data], as for `run`.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(flatten)]
+    add: AddData,
+    /// Take the coming year's targets from this work report (UTF-8 or GBK text), as for `run`;
+    /// repeatable. Default: the bundled report with the bundled data, none with --data.
+    #[arg(long, value_name = "FILE")]
+    report: Vec<PathBuf>,
+    /// Region key (as in regions.csv) of the --report files [default: read from the report header].
+    #[arg(long, value_name = "NAME")]
+    region: Option<String>,
+    /// As-of of scenario files without their own `as_of` (and of `required` without a file), as for
+    /// `run`: a year (2022), or a year and period (2023Q1, 2023H1, 2023Q3) to condition on that year's
+    /// year-to-date figures; a period also updates files that say `as_of = 2022` [default: the data's
+    /// last year].
+    #[arg(long, value_name = "YEAR[PERIOD]")]
+    as_of: Option<AsOf>,
+}
+
+impl McArgs {
+    /// The engine run a scenario modifies, as of `as_of` (default: `--as-of`, else the data's last year).
+    fn run_config(&self, as_of: Option<AsOf>) -> RunConfig {
+        let as_of = as_of.or(self.as_of);
+        let reports = if !self.report.is_empty() {
+            Reports::Files(self.report.clone(), self.region.clone())
+        } else if self.data.is_some() {
+            Reports::None
+        } else {
+            Reports::Bundled
+        };
+        RunConfig {
+            source: self
+                .data
+                .clone()
+                .map_or(DataSource::Bundled, DataSource::Dir),
+            as_of: as_of.map(AsOf::cutoff),
+            period: as_of.and_then(|a| a.period),
+            tolerance: self.tolerance,
+            calibrate: true,
+            reports,
+            add_data: self.add.add_data.clone(),
+        }
+    }
+}
+
+/// `--add-data DIR`, shared by every command that reads the data set.
+#[derive(Debug, Clone, clap::Args)]
+struct AddData {
+    /// Add another data directory to the data in use (repeatable): its regions.csv, indicators.csv,
+    /// targets.csv and, if present, report_targets.csv, indicator_meta.csv, events.csv, breaks.csv.
+    ///
+    /// Every file is optional, but one of the first three must be there. Files are validated together
+    /// with the data in use: a region's parent may be a region of the bundled data (a city under
+    /// Shandong needs only its own row), a region defined again must have the same parent, and every
+    /// problem is listed with file, line and column. Nothing is copied. Example:
+    ///   indicast run --add-data ../shared/data/provinces --as-of 2018
+    #[arg(long = "add-data", value_name = "DIR", verbatim_doc_comment)]
+    add_data: Vec<PathBuf>,
+}
+
+/// The files a run reads from disk (data directories and work reports): no output may replace them.
+fn run_inputs(cfg: &RunConfig) -> Vec<PathBuf> {
+    let mut files = cfg.source.files_on_disk();
+    for dir in &cfg.add_data {
+        files.extend(DataSource::Dir(dir.clone()).files_on_disk());
+    }
+    if let Reports::Files(reports, _) = &cfg.reports {
+        files.extend(reports.iter().cloned());
+    }
+    files
+}
+
+fn series_key(s: &str) -> Option<(String, String)> {
+    s.split_once('.')
+        .map(|(r, i)| (r.to_string(), i.to_string()))
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    errln!("error: {e}");
+    ExitCode::from(2)
+}
