@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod charts;
 pub mod data;
 pub mod engine;
@@ -45,5 +46,6 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod targets;
+pub mod vocab;
 
 pub use error::{Error, Result};

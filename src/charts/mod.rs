@@ -184,9 +184,9 @@ macro_rules! render {
         let style: &Style = $style;
         // A device or pipe (`--output /dev/null`) is rendered into a private temporary file and copied
         // into; a regular file (through any links) is replaced by renaming.
-        let (path, in_place) = match crate::report::destination($path) {
-            crate::report::Destination::InPlace(p) => (p, true),
-            crate::report::Destination::Replace(p) => (p, false),
+        let (path, in_place) = match crate::atomic::destination($path) {
+            crate::atomic::Destination::InPlace(p) => (p, true),
+            crate::atomic::Destination::Replace(p) => (p, false),
         };
         let path: &Path = &path;
         let (tmp, _guard) = if in_place {
@@ -215,7 +215,7 @@ macro_rules! render {
             if in_place {
                 std::fs::File::open(&tmp)
                     .and_then(|mut from| {
-                        std::io::copy(&mut from, &mut crate::report::open_in_place(path)?)
+                        std::io::copy(&mut from, &mut crate::atomic::open_in_place(path)?)
                     })
                     .map(|_| ())
             } else {

@@ -163,49 +163,7 @@ pub struct IndicatorMeta {
     pub family: String,
 }
 
-/// The qualifier of a target, as in 左右 / 以上 / 以下.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Qualifier {
-    /// 左右: about.
-    About,
-    /// 以上 / 不低于: at least.
-    AtLeast,
-    /// 以下 / 以内: at most.
-    AtMost,
-    /// X–Y%: the target column holds the lower bound.
-    Range,
-    /// No qualifier stated; treated as at least (growth) or at most (ceiling indicators).
-    Other,
-}
-
-impl Qualifier {
-    /// The word used in the CSV files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Qualifier::About => "about",
-            Qualifier::AtLeast => "at_least",
-            Qualifier::AtMost => "at_most",
-            Qualifier::Range => "range",
-            Qualifier::Other => "other",
-        }
-    }
-}
-
-/// The words of the `qualifier` column.
-pub const QUALIFIERS: &[(&str, Qualifier)] = &[
-    ("about", Qualifier::About),
-    ("at_least", Qualifier::AtLeast),
-    ("at_most", Qualifier::AtMost),
-    ("range", Qualifier::Range),
-    ("other", Qualifier::Other),
-];
-
-impl Qualifier {
-    /// The qualifier of a `qualifier` column word, if it is one.
-    pub fn parse(word: &str) -> Option<Qualifier> {
-        QUALIFIERS.iter().find(|(w, _)| *w == word).map(|(_, q)| *q)
-    }
-}
+pub use crate::vocab::{QUALIFIERS, Qualifier};
 
 /// Whether a target is a growth rate or a level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1074,13 +1032,9 @@ fn parse_observations(
             let known = |code: &str| {
                 !code.ends_with("count")
                     || word == "人次"
-                    || crate::extract::lexicon::COUNT_WORDS
-                        .split('|')
-                        .any(|w| w == word)
+                    || crate::vocab::COUNT_WORDS.split('|').any(|w| w == word)
             };
-            if let Some(code) =
-                crate::extract::lexicon::unit_code(magnitude, word).filter(|c| known(c))
-            {
+            if let Some(code) = crate::vocab::unit_code(magnitude, word).filter(|c| known(c)) {
                 row.table.note(
                     "Chinese unit words read as unit codes (e.g. 亿元 → 100m_CNY)",
                     row.line,
@@ -1222,9 +1176,9 @@ fn parse_targets(
         // The Chinese qualifier words the extractor reads (以上, 左右, 以内, 不低于…) are
         // unambiguous in this column too: read them, and say so.
         let word = row.text("qualifier");
-        let zh = crate::extract::lexicon::QUALIFIER_AFTER
+        let zh = crate::vocab::QUALIFIER_AFTER
             .iter()
-            .chain(crate::extract::lexicon::QUALIFIER_BEFORE)
+            .chain(crate::vocab::QUALIFIER_BEFORE)
             .find(|(w, _)| *w == word);
         let qualifier = match zh {
             Some((_, q)) => {
