@@ -65,9 +65,14 @@ use crate::data::Dataset;
 use crate::data::panel::{Panel, SeriesKey};
 use crate::forecast::Dist;
 use crate::models::pooled::PooledFits;
+
+mod calibration;
+mod combination;
 use crate::models::{
     self, Context, DRIVER_INDICATORS, Link, ModelKind, ModelSpec, RIDGE_DEFAULT, RIDGE_PENALTIES,
 };
+pub use calibration::*;
+pub use combination::*;
 
 /// Errors the ridge variants need before their penalty is chosen by them.
 pub const MIN_ERRORS: usize = 3;
@@ -215,161 +220,6 @@ fn recent_errors(
 
 fn mse(e: &[f64]) -> f64 {
     e.iter().map(|v| v * v).sum::<f64>() / e.len() as f64
-}
-
-/// Empirical quantile (type 7, as R's default).
-pub fn quantile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// A calibration of the combined distribution: its scale is multiplied by `factor` and it gets `df`
-/// degrees of freedom.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Calibration {
-    /// Factor applied to the standard error.
-    pub factor: f64,
-    /// Degrees of freedom of the calibrated distribution (`f64::INFINITY`: Gaussian).
-    pub df: f64,
-}
-
-/// Calibration from `(error, dist)` pairs (see the module docs), or `None` with fewer than
-/// [`MIN_CALIBRATION_ERRORS`] errors or degenerate ones.
-pub fn calibration(errors: &[(f64, Dist)]) -> Option<Calibration> {
-    if errors.len() < MIN_CALIBRATION_ERRORS {
-        return None;
-    }
-    let mut u: Vec<f64> = errors.iter().map(|(e, d)| e.abs() / d.se).collect();
-    u.sort_by(f64::total_cmp);
-    let (q80, q95) = (quantile(&u, 0.8), quantile(&u, 0.95));
-    if !(q80.is_finite() && q95.is_finite() && q80 > 0.0) {
-        return None;
-    }
-    // t quantiles, Gaussian from 1e6 degrees of freedom on (as `Dist` has them): statrs' t quantile
-    // is wrong there (t(1e7) gives 1.22 for the 90% quantile, 1.28 is right; t(8.9e6) 0.095 for the
-    // 97.5% one), which once gave Gaussian-tailed errors factors near 20.
-    let q = |df: f64, p: f64| Dist::new(0.0, 1.0, df).quantile(p);
-    let df = df_of_tail_ratio(q95 / q80);
-    let factor = 0.5 * (q80 / q(df, 0.9) + q95 / q(df, 0.975));
-    (factor.is_finite() && factor > 0.0).then_some(Calibration { factor, df })
-}
-
-/// The degrees of freedom whose t quantile ratio `q(0.975) / q(0.9)` equals `target`: infinite (Gaussian)
-/// at or below the Gaussian ratio, [`MIN_CALIBRATED_DF`] at or above that df's ratio, else interpolated
-/// in a table of 400 log-spaced df (the ratio decreases in df; computing t quantiles is slow, so the
-/// table is built once).
-fn df_of_tail_ratio(target: f64) -> f64 {
-    const STEPS: usize = 400;
-    static TABLE: std::sync::OnceLock<Vec<(f64, f64)>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let (lo, hi) = (MIN_CALIBRATED_DF.ln(), 1e6f64.ln());
-        (0..=STEPS)
-            .map(|k| {
-                let ln_df = lo + (hi - lo) * k as f64 / STEPS as f64;
-                let d = Dist::new(0.0, 1.0, ln_df.exp());
-                (ln_df, d.quantile(0.975) / d.quantile(0.9))
-            })
-            .collect()
-    });
-    let gaussian = {
-        let d = Dist::new(0.0, 1.0, f64::INFINITY);
-        d.quantile(0.975) / d.quantile(0.9)
-    };
-    if target <= gaussian.max(table[STEPS].1) {
-        return f64::INFINITY;
-    }
-    if target >= table[0].1 {
-        return MIN_CALIBRATED_DF;
-    }
-    // First table point whose ratio is at or below the target; interpolate in ln df with the one before.
-    let k = table.partition_point(|(_, r)| *r > target).clamp(1, STEPS);
-    let ((x0, r0), (x1, r1)) = (table[k - 1], table[k]);
-    let w = if r0 > r1 {
-        (r0 - target) / (r0 - r1)
-    } else {
-        0.0
-    };
-    (x0 + w * (x1 - x0)).exp()
-}
-
-/// Which combination rule a series follows (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    /// A region with a parent: the first fitted model of [`CHILD_MODELS`].
-    Child,
-    /// A root region: the first fitted model of [`ROOT_MODELS`].
-    Root,
-    /// A root region's indicator of a mean-reverting family ([`MEAN_REVERTING_FAMILIES`]): equal weights
-    /// over the fitted models of [`ROOT_MODELS`].
-    RootMeanReverting,
-}
-
-impl Rule {
-    /// The rule of a series of a region with or without a parent, of an indicator of `family`.
-    pub fn of(has_parent: bool, family: &str) -> Rule {
-        if has_parent {
-            Rule::Child
-        } else if MEAN_REVERTING_FAMILIES.contains(&family) {
-            Rule::RootMeanReverting
-        } else {
-            Rule::Root
-        }
-    }
-}
-
-/// Weights of the combination rule (see the module docs), aligned with `models`.
-fn weights(models: &[ModelForecast], rule: Rule) -> Vec<f64> {
-    let fitted = |i: usize| models[i].dist.is_ok();
-    let n_fitted = (0..models.len()).filter(|&i| fitted(i)).count();
-    let (preference, first_only) = match rule {
-        Rule::Child => (CHILD_MODELS, true),
-        Rule::Root => (ROOT_MODELS, true),
-        Rule::RootMeanReverting => (ROOT_MODELS, false),
-    };
-    let preferred: Vec<usize> = preference
-        .iter()
-        .filter_map(|name| (0..models.len()).find(|&i| fitted(i) && models[i].model == *name))
-        .take(if first_only { 1 } else { preference.len() })
-        .collect();
-    (0..models.len())
-        .map(|i| {
-            if !preferred.is_empty() {
-                if preferred.contains(&i) {
-                    1.0 / preferred.len() as f64
-                } else {
-                    0.0
-                }
-            } else if fitted(i) {
-                1.0 / n_fitted as f64
-            } else {
-                0.0
-            }
-        })
-        .collect()
-}
-
-/// Combine model forecasts with `w` (aligned with `models`): the combined distribution, or `None` when
-/// no weighted model produced a forecast.
-fn combine(models: &[ModelForecast], w: &[f64]) -> Option<Dist> {
-    let dists: Vec<(f64, Dist)> = (0..models.len())
-        .filter(|&i| w[i] > 0.0)
-        .filter_map(|i| models[i].dist.as_ref().ok().map(|d| (w[i], *d)))
-        .collect();
-    if dists.is_empty() {
-        return None;
-    }
-    let mean: f64 = dists.iter().map(|(w, d)| w * d.mean).sum();
-    let var: f64 = dists
-        .iter()
-        .map(|(w, d)| w * (d.se * d.se + (d.mean - mean).powi(2)))
-        .sum();
-    let df: f64 = dists.iter().map(|(w, d)| w * d.df).sum();
-    Some(Dist::new(mean, var.sqrt(), df))
 }
 
 /// Run the engine on a panel. `extra_series` are series to forecast even without data of their own
