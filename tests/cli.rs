@@ -387,12 +387,12 @@ fn as_of_2018_assesses_the_2019_targets_with_no_later_data() {
     let max_origin = backtest
         .rows
         .iter()
-        .map(|r| int(r, "origin"))
+        .map(|r| int(r, "year"))
         .max()
         .unwrap();
     assert!(
         max_origin <= 2018,
-        "backtest has origin {max_origin} > 2018"
+        "backtest has a forecast of {max_origin} > 2018"
     );
 
     let forecasts = read_table(&out_dir.join("forecasts.csv"));

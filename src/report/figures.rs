@@ -567,7 +567,7 @@ pub fn chart_from_csv(
                 .filter(|r| r["region"] == key.0 && r["indicator"] == key.1)
                 .filter_map(|r| {
                     Some((
-                        r["origin"].parse().ok()?,
+                        r["year"].parse().ok()?,
                         r["actual"].parse().ok()?,
                         r["mean"].parse().ok()?,
                         r["lo80"].parse().ok()?,

@@ -142,7 +142,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             &[
                 "region",
                 "indicator",
-                "origin",
+                "year",
                 "model",
                 "actual",
                 "mean",
