@@ -100,8 +100,13 @@ fn all_charts(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     c.bench_function("all_charts_and_report", |b| {
         b.iter(|| {
-            report::write_charts_and_report(&r, &indicast::charts::Style::default(), dir.path())
-                .expect("charts")
+            report::write_charts_and_report(
+                &r,
+                &indicast::scenario::report_scenarios(&r).unwrap(),
+                &indicast::charts::Style::default(),
+                dir.path(),
+            )
+            .expect("charts")
         })
     });
 }

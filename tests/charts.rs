@@ -142,7 +142,13 @@ fn every_string_drawn_has_a_glyph_in_both_languages() {
             ..Style::default()
         };
         let dir = tmp.path().join(format!("{lang:?}"));
-        report::write_charts_and_report(&r, &style, &dir).unwrap();
+        report::write_charts_and_report(
+            &r,
+            &indicast::scenario::report_scenarios(&r).unwrap(),
+            &style,
+            &dir,
+        )
+        .unwrap();
     }
     let strings = charts::recorded_text();
     charts::record_text(false);

@@ -384,12 +384,7 @@ fn as_of_2018_assesses_the_2019_targets_with_no_later_data() {
 
     let backtest = read_table(&out_dir.join("backtest.csv"));
     assert!(!backtest.rows.is_empty(), "no backtest rows");
-    let max_origin = backtest
-        .rows
-        .iter()
-        .map(|r| int(r, "year"))
-        .max()
-        .unwrap();
+    let max_origin = backtest.rows.iter().map(|r| int(r, "year")).max().unwrap();
     assert!(
         max_origin <= 2018,
         "backtest has a forecast of {max_origin} > 2018"

@@ -92,6 +92,15 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
     };
     // The CSVs, charts and report are one set: replaced together or not at all (charts and
     // report of an earlier run go even with --no-charts, so they never sit beside newer CSVs).
+    // The report's scenario table is computed here, before anything is written.
+    let scenarios = if no_charts {
+        indicast::scenario::ReportScenarios::default()
+    } else {
+        indicast::scenario::report_scenarios(&result).unwrap_or_else(|e| {
+            errln!("warning: the report's scenario table is left out: {e}");
+            indicast::scenario::ReportScenarios::default()
+        })
+    };
     let owned: Vec<&str> = files
         .iter()
         .map(|(name, _)| name.as_str())
@@ -106,7 +115,7 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
     }
     let mut chart_note = String::new();
     if !no_charts {
-        match report::write_charts_and_report(&result, &style, set.dir()) {
+        match report::write_charts_and_report(&result, &scenarios, &style, set.dir()) {
             Ok(n) => {
                 chart_note = format!(
                     "; {n} charts in {}, report.html and report.md",

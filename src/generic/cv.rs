@@ -121,22 +121,15 @@ pub fn render_cv(
     models: &[String],
     cols: &Columns,
 ) -> Result<Vec<u8>> {
-    let out = Output {
-        rows: rows.iter().map(|r| r.row.clone()).collect(),
-        failed: Vec::new(),
-    };
-    let forecast_csv = render(&out, levels, models, cols)?;
-    let mut rdr = csv::Reader::from_reader(forecast_csv.as_slice());
+    // The forecast CSV's columns with the cut-off and the actual value after the time column.
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
-    let header = rdr.headers().map_err(err)?.clone();
-    let mut h: Vec<String> = header.iter().map(String::from).collect();
+    let mut h = header(levels, models, cols);
     h.insert(2, "cutoff".into());
     h.insert(3, cols.target.clone());
     w.write_record(&h).map_err(err)?;
-    for (rec, r) in rdr.records().zip(rows) {
-        let rec = rec.map_err(err)?;
-        let mut v: Vec<String> = rec.iter().map(String::from).collect();
+    for r in rows {
+        let mut v = record(&r.row);
         v.insert(2, r.cutoff.to_string());
         v.insert(3, format!("{}", r.y));
         w.write_record(&v).map_err(err)?;

@@ -2,49 +2,18 @@
 
 use super::*;
 
-/// Scenarios bundled with the project (`scenarios/`), used by `run` for the report's scenario table.
-pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
-    (
-        "scenarios/baseline.toml",
-        include_str!("../../scenarios/baseline.toml"),
-    ),
-    (
-        "scenarios/downside.toml",
-        include_str!("../../scenarios/downside.toml"),
-    ),
-    (
-        "scenarios/upside.toml",
-        include_str!("../../scenarios/upside.toml"),
-    ),
-];
+pub use crate::scenario::BUNDLED_SCENARIOS;
 
 /// Draw every chart of a run into `out/charts/` and write `out/report.html` (charts embedded) and
-/// `out/report.md`. The bundled scenarios are simulated when they apply (same as-of year).
-/// Returns the number of charts drawn.
-pub fn write_charts_and_report(run: &RunResult, style: &Style, out: &Path) -> Result<usize> {
-    let sim = crate::scenario::System::new(run, run.tolerance).ok();
-    let mut scen_names = Vec::new();
-    let mut outcomes = Vec::new();
-    if let Some(sys) = &sim {
-        let vocab = sys.vocabulary();
-        let mc = crate::scenario::McConfig {
-            draws: 10_000,
-            seed: 2023,
-        };
-        scen_names.push("engine".to_string());
-        outcomes.push(sys.simulate(&crate::scenario::Scenario::engine_baseline(), mc));
-        for (name, text) in BUNDLED_SCENARIOS {
-            if let Ok(sc) = crate::scenario::parse(name, text, &vocab)
-                && sc
-                    .as_of
-                    .is_none_or(|a| a.cutoff() == run.as_of && a.period == run.period)
-            {
-                scen_names.push(sc.name.clone());
-                outcomes.push(sys.simulate(&sc, mc));
-            }
-        }
-    }
-    let scen = (scen_names.len() > 1).then_some((scen_names.as_slice(), outcomes.as_slice()));
+/// `out/report.md`, with the scenario table of `scenarios` ([`crate::scenario::report_scenarios`];
+/// empty: none). Returns the number of charts drawn.
+pub fn write_charts_and_report(
+    run: &RunResult,
+    scenarios: &crate::scenario::ReportScenarios,
+    style: &Style,
+    out: &Path,
+) -> Result<usize> {
+    let scen = scenarios.table();
     let charts = run_charts(run, scen, style, &out.join("charts"))?;
     let (html, md) = report_documents(run, style, &charts, scen, out)?;
     write_atomic(

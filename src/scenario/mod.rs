@@ -54,11 +54,13 @@ use crate::run::RunResult;
 use crate::targets::{self, MetEvent};
 
 mod backtest;
+mod bundled;
 pub mod joint;
 mod p2;
 mod parse;
 mod required;
 pub use backtest::{ConditionalRow, conditional_backtest};
+pub use bundled::{BUNDLED_SCENARIOS, REPORT_DRAWS, ReportScenarios, report_scenarios};
 pub use joint::Joint;
 use p2::P2;
 pub use parse::{MAX_ABS_VALUE, Vocabulary, closest, parse};
