@@ -2,6 +2,32 @@
 
 use super::*;
 
+/// The help of `indicast forecast`, its model lists generated from the catalogue.
+pub(super) fn long_about() -> String {
+    use indicast::generic::{COMBINED, MODELS};
+    let pooled = match COMBINED.split_last() {
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!(
+        "Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).\n\n\
+         Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the combined \
+         forecast, plus {{model}}, {{model}}-lo-{{level}}, {{model}}-hi-{{level}} per --models entry. Models: {}; \
+         the combination pools {pooled}. A large file is streamed (any size, bounded memory; see \
+         --stream); `-` means stdin / stdout.\n\n\
+         Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv",
+        MODELS.join(", ")
+    )
+}
+
+/// The help of `--models`, from the catalogue.
+fn models_help() -> String {
+    format!(
+        "Extra per-model columns, comma separated ({})",
+        indicast::generic::MODELS.join(", ")
+    )
+}
+
 // The arguments of `indicast forecast`: their help is in the doc comments, the command's own on
 // `Command::Forecast`.
 #[derive(Debug, clap::Args)]
@@ -11,9 +37,7 @@ pub(crate) struct ForecastArgs {
     /// Steps ahead (years).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
     horizon: u32,
-    /// Extra per-model columns, comma separated (naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt,
-    /// ets, ses, theta, holt_ets, damped_ets).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help = models_help())]
     models: Vec<String>,
     /// Stream the input file (two passes, one batch of series in memory; same output): `auto` for
     /// files over 32 MB, `always`, or `never` (read it whole: one pass, faster on small files).

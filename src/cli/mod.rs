@@ -97,14 +97,7 @@ pub(crate) enum Command {
     #[command(verbatim_doc_comment)]
     Scenario(scenario::ScenarioArgs),
     /// Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).
-    ///
-    /// Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the
-    /// combined forecast, plus {model}, {model}-lo-{level}, {model}-hi-{level} per --models entry.
-    /// Models: naive, rwd, damped, trend, ar1d, ar2d, ridge2d, holt, ets, ses, theta, holt_ets,
-    /// damped_ets; the combination pools rwd, damped, ar2d, ridge2d, ets and theta. A large file is streamed (any size, bounded memory; see
-    /// --stream); `-` means stdin / stdout.
-    ///
-    /// Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv
+    #[command(long_about = forecast::long_about())]
     Forecast(forecast::ForecastArgs),
     /// Rolling-origin cross-validation of the generic forecaster (statsforecast's cross_validation frame).
     ///
