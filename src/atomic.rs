@@ -60,7 +60,7 @@ fn parent_dir(path: &Path) -> &Path {
 /// Write files atomically into `dir`: each goes to a temporary file next to its destination first;
 /// only when all are written are they renamed into place. Existing files are set aside first and put
 /// back if any rename fails, so on error every file holds what it held before. Destinations are
-/// resolved by [`destination`]: a symbolic link is kept and its target replaced (created, with its
+/// resolved by `destination`: a symbolic link is kept and its target replaced (created, with its
 /// directory, if missing); a device or pipe is written in place, after the regular files are in place
 /// (what was written into it cannot be taken back).
 pub fn write_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {

@@ -8,7 +8,11 @@
 //!
 //! Data flow: [`data`] (read, validate) → [`data::panel`] (vintage resolution, growth series) →
 //! [`models`] (one-year-ahead forecasts) → [`engine`] (rolling origin, combination, calibration) →
-//! [`targets`] (P(met), historical calls) → [`report`] (CSV and tables).
+//! [`nowcast`] (in-year update) → [`targets`] (P(met), historical calls) → [`run`] (the whole job) →
+//! [`scenario`] (assumptions, Monte Carlo) → [`charts`] and [`report`] (CSV, tables, charts, report),
+//! written through [`outfiles`] and [`atomic`]; [`generic`] is the many-series forecaster of
+//! `indicast forecast`, [`extract`] reads work reports, [`vocab`], [`forecast`], [`inputs`] and
+//! [`error`] serve them all. The layers and where to add things are below.
 //!
 //! ```
 //! use indicast::run::{run, RunConfig};
@@ -27,6 +31,7 @@
 //!     .expect("bundled data are valid");
 //! assert!(result.assessments.iter().any(|a| a.target.region == "Zibo"));
 //! ```
+#![doc = include_str!("ARCHITECTURE.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

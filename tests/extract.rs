@@ -3,6 +3,8 @@
 //! (tests/fixtures/extract/sentences/cases.csv). Precision and recall are printed; the test fails below
 //! precision 0.95 / recall 0.90 on the seed.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -371,12 +373,7 @@ fn run_targets_extracted_from_the_seed_equal_the_hand_transcription() {
 }
 
 fn run_extract(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_indicast"))
-        .arg("extract")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    common::indicast(dir, std::iter::once(&"extract").chain(args))
 }
 
 #[test]

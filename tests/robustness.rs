@@ -2,20 +2,16 @@
 //! exit 2 naming file and line), interruption by Ctrl-C (exit 130, nothing half-written), and refusal to
 //! overwrite an input with an output.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A copy of the bundled data's CSV files in `dir/data`.
 fn data_copy(dir: &Path) -> PathBuf {
     let d = dir.join("data");
-    std::fs::create_dir_all(&d).unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    for e in std::fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "csv") {
-            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
-        }
-    }
+    common::copy_data(&d);
     d
 }
 
@@ -170,11 +166,10 @@ fn catalogue_of_malformed_indicator_files() {
         let tmp = tempfile::tempdir().unwrap();
         let data = data_copy(tmp.path());
         std::fs::write(data.join("indicators.csv"), &bytes).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_indicast"))
-            .args(["run", "--data", "data", "--out", "out", "--no-charts"])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
+        let out = common::indicast(
+            tmp.path(),
+            ["run", "--data", "data", "--out", "out", "--no-charts"],
+        );
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         let ok = match &expect {
             Expect::Warn(text) => {

@@ -1,7 +1,7 @@
 //! Forecasting a panel file of any size with bounded memory.
 //!
 //! The file is read twice, record by record, never whole. Pass 1 fits each series as soon as its last
-//! row has been read and counts its in-sample standardised errors into a [`ZHistogram`]; pass 2 fits it
+//! row has been read and counts its in-sample standardised errors into a [`super::ZHistogram`]; pass 2 fits it
 //! again and writes its rows with the calibration of the whole panel. Memory holds one batch of series
 //! ([`BATCH`]), the histogram and the set of ids already seen (to detect a file that is not grouped by
 //! series), whatever the number of rows. The output is identical, byte for byte, to reading the file
