@@ -269,6 +269,19 @@ impl Table {
     }
 
     /// Check that every required column exists; report missing ones as problems on line 1.
+    /// Call `f` with every data row, its problems collected into `problems`.
+    pub fn each_row(&self, problems: &mut Vec<Problem>, mut f: impl FnMut(&mut Row<'_>)) {
+        for (line, rec) in &self.rows {
+            let mut row = Row {
+                table: self,
+                line: *line,
+                rec,
+                problems: &mut *problems,
+            };
+            f(&mut row);
+        }
+    }
+
     pub fn require(&self, columns: &[&str], problems: &mut Vec<Problem>) -> bool {
         let missing = columns.iter().any(|c| !self.header.iter().any(|h| h == c));
         if let Some((line, first)) = self.rows.first()

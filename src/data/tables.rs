@@ -3,6 +3,17 @@
 
 use super::*;
 
+/// The `region` column of a row, a problem when it is not a region of `regions`.
+fn known_region(row: &mut Row<'_>, regions: &BTreeMap<String, Region>) -> Option<String> {
+    let region = row.required("region");
+    if let Some(r) = &region
+        && !regions.contains_key(r)
+    {
+        unknown_region(row, "region", r, regions);
+    }
+    region
+}
+
 pub(super) fn unknown_region(
     row: &mut Row<'_>,
     column: &str,
@@ -28,24 +39,18 @@ pub(super) fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> Vec<(Regi
         return out;
     }
     let mut lines: HashMap<String, u64> = HashMap::new();
-    for (line, rec) in &t.rows {
-        let mut row = Row {
-            table: t,
-            line: *line,
-            rec,
-            problems,
-        };
+    t.each_row(problems, |row| {
         let Some(name) = row.required("region") else {
-            continue;
+            return;
         };
         if let Some(prev) = lines.get(&name) {
             row.problem(
                 "region",
                 format!("region `{name}` already defined on line {prev}"),
             );
-            continue;
+            return;
         }
-        lines.insert(name.clone(), *line);
+        lines.insert(name.clone(), row.line);
         let parent = Some(row.text("parent")).filter(|p| !p.is_empty());
         out.push((
             Region {
@@ -53,9 +58,9 @@ pub(super) fn parse_regions(t: &Table, problems: &mut Vec<Problem>) -> Vec<(Regi
                 parent,
                 name_zh: row.text("name_zh"),
             },
-            *line,
+            row.line,
         ));
-    }
+    });
     out
 }
 
@@ -68,15 +73,9 @@ pub(super) fn parse_meta(
     if !t.require(&["indicator", "direction"], problems) {
         return out;
     }
-    for (line, rec) in &t.rows {
-        let mut row = Row {
-            table: t,
-            line: *line,
-            rec,
-            problems,
-        };
+    t.each_row(problems, |row| {
         let Some(id) = row.indicator("indicator") else {
-            continue;
+            return;
         };
         let Some(direction) = row.choice(
             "direction",
@@ -85,7 +84,7 @@ pub(super) fn parse_meta(
                 ("ceiling", Direction::Ceiling),
             ],
         ) else {
-            continue;
+            return;
         };
         out.push((
             id,
@@ -95,9 +94,9 @@ pub(super) fn parse_meta(
                 name_en: row.text("name_en"),
                 family: row.text("family"),
             },
-            *line,
+            row.line,
         ));
-    }
+    });
     out
 }
 
@@ -107,19 +106,13 @@ pub(super) fn parse_events(t: &Table, problems: &mut Vec<Problem>) -> Vec<i32> {
     if !t.require(&["year", "kind"], problems) {
         return out;
     }
-    for (line, rec) in &t.rows {
-        let mut row = Row {
-            table: t,
-            line: *line,
-            rec,
-            problems,
-        };
+    t.each_row(problems, |row| {
         let year = row.year("year");
         let kind = row.choice("kind", &[("intervention", ())]);
         if let (Some(y), Some(())) = (year, kind) {
             out.push(y);
         }
-    }
+    });
     out.sort_unstable();
     out.dedup();
     out
@@ -135,19 +128,13 @@ pub(super) fn parse_breaks(
     if !t.require(&["region", "indicator", "year"], problems) {
         return out;
     }
-    for (line, rec) in &t.rows {
-        let mut row = Row {
-            table: t,
-            line: *line,
-            rec,
-            problems,
-        };
+    t.each_row(problems, |row| {
         let region = row.required("region");
         if let Some(r) = &region
             && r != "*"
             && !regions.contains_key(r)
         {
-            unknown_region(&mut row, "region", r, regions);
+            unknown_region(row, "region", r, regions);
         }
         let indicator = row.indicator("indicator");
         let year = row.year("year");
@@ -158,7 +145,7 @@ pub(super) fn parse_breaks(
                 year,
             });
         }
-    }
+    });
     out
 }
 
@@ -234,19 +221,8 @@ pub(super) fn parse_observations(
     }
     let mut seen: HashMap<(String, String, String, i32, Vintage, String), u64> = HashMap::new();
     let this_year = today_utc().0;
-    for (line, rec) in &t.rows {
-        let mut row = Row {
-            table: t,
-            line: *line,
-            rec,
-            problems,
-        };
-        let region = row.required("region");
-        if let Some(r) = &region
-            && !regions.contains_key(r)
-        {
-            unknown_region(&mut row, "region", r, regions);
-        }
+    t.each_row(problems, |row| {
+        let region = known_region(row, regions);
         let indicator = row.indicator("indicator");
         let period = row.text("period");
         if !valid_period(&period) {
@@ -343,7 +319,7 @@ pub(super) fn parse_observations(
             region, indicator, year, value, kind, vintage, confidence, source,
         )
         else {
-            continue;
+            return;
         };
         let key = (
             region.clone(),
@@ -353,14 +329,14 @@ pub(super) fn parse_observations(
             vintage,
             source.clone(),
         );
-        if let Some(prev) = seen.insert(key, *line) {
+        if let Some(prev) = seen.insert(key, row.line) {
             row.problem(
                 "",
                 format!(
                     "duplicate of line {prev} (same region, indicator, period, year, vintage and source); keep one row or give each its own vintage or source"
                 ),
             );
-            continue;
+            return;
         }
         out.push(Observation {
             region,
@@ -373,9 +349,9 @@ pub(super) fn parse_observations(
             vintage,
             confidence,
             source,
-            line: *line,
+            line: row.line,
         });
-    }
+    });
     out
 }
 
@@ -405,19 +381,8 @@ pub(super) fn parse_targets(
     // The first row of each region, year and indicator: a second one with another value or qualifier is
     // ambiguous (which target was set?).
     let mut first: HashMap<(String, i32, String), (u64, f64, Qualifier)> = HashMap::new();
-    for (line, rec) in &t.rows {
-        let mut row = Row {
-            table: t,
-            line: *line,
-            rec,
-            problems,
-        };
-        let region = row.required("region");
-        if let Some(r) = &region
-            && !regions.contains_key(r)
-        {
-            unknown_region(&mut row, "region", r, regions);
-        }
+    t.each_row(problems, |row| {
+        let region = known_region(row, regions);
         let year = row.year("year");
         let indicator = row.indicator("indicator");
         let value = row.number("target");
@@ -458,7 +423,7 @@ pub(super) fn parse_targets(
         let (Some(region), Some(year), Some(indicator), Some(value), Some(qualifier), Some(basis)) =
             (region, year, indicator, value, qualifier, basis)
         else {
-            continue;
+            return;
         };
         let key = (region.clone(), year, indicator.clone());
         match first.get(&key) {
@@ -471,11 +436,11 @@ pub(super) fn parse_targets(
                         q.as_str()
                     ),
                 );
-                continue;
+                return;
             }
-            Some(_) => continue,
+            Some(_) => return,
             None => {
-                first.insert(key, (*line, value, qualifier));
+                first.insert(key, (row.line, value, qualifier));
             }
         }
         out.push(Target {
@@ -489,6 +454,6 @@ pub(super) fn parse_targets(
             outcome,
             source: row.text("source"),
         });
-    }
+    });
     out
 }
