@@ -356,3 +356,70 @@ pub(super) fn model_path(name: &str, t: &[i64], z: &[f64], h: usize) -> Option<P
 
 /// Penalty of the ridge AR(2) on differences (linfa-elasticnet scale, standardised lags).
 pub const RIDGE_PENALTY: f64 = 0.5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+
+    fn path(name: &str, z: &[f64], h: usize) -> Path {
+        let t: Vec<i64> = (0..z.len() as i64).collect();
+        model_path(name, &t, z, h).expect("fits")
+    }
+
+    #[test]
+    fn naive_and_drift_follow_their_formulas() {
+        // naive: last value, spread √(mean Δ²)·√k
+        let p = path("naive", &[1.0, 2.0, 4.0], 2);
+        assert_abs_diff_eq!(p[0].0, 4.0);
+        assert_abs_diff_eq!(p[1].1, 2.5f64.sqrt() * 2f64.sqrt(), epsilon = 1e-12);
+        // rwd: last + k·mean(Δ), s.d. of Δ · √(k + k²/(n − 1))
+        let p = path("rwd", &[1.0, 2.0, 4.0, 7.0], 3);
+        for (k, (m, s)) in p.iter().enumerate() {
+            let k = (k + 1) as f64;
+            assert_abs_diff_eq!(*m, 7.0 + 2.0 * k, epsilon = 1e-12);
+            assert_abs_diff_eq!(*s, (k + k * k / 3.0).sqrt(), epsilon = 1e-12);
+        }
+        // damped: the drift summed with weights 0.8, 0.8², …
+        let p = path("damped", &[1.0, 2.0, 4.0, 7.0], 2);
+        assert_abs_diff_eq!(p[1].0, 7.0 + 2.0 * (0.8 + 0.64), epsilon = 1e-12);
+    }
+
+    #[test]
+    fn ses_keeps_a_constant_and_theta_adds_half_the_slope() {
+        let p = path("ses", &[5.0; 8], 3);
+        assert!(p.iter().all(|(m, _)| (m - 5.0).abs() < 1e-12));
+        // On an exact line y = 2t, SES takes α = 1 (the last value) and Theta adds half the slope per
+        // step: last + h (Hyndman & Billah 2003, with α = 1 the lag correction is 1).
+        let z: Vec<f64> = (0..10).map(|t| 2.0 * f64::from(t)).collect();
+        let p = path("theta", &z, 3);
+        for (k, (m, _)) in p.iter().enumerate() {
+            assert_abs_diff_eq!(*m, 18.0 + (k + 1) as f64, epsilon = 1e-9);
+        }
+    }
+
+    #[test]
+    fn damped_trend_path_matches_the_ets_formulas() {
+        // ETS(A,Ad,N) with α 0.5, β 0.1, φ 0.9, level 10, trend 1, residual s.d. 2:
+        // mean l + (φ + … + φʰ) b, variance s² (1 + Σⱼ<ₕ (α + β(φ + … + φʲ))²).
+        let p = trend_path((0.5, 0.1, 0.9, 10.0, 1.0), 2.0, 3);
+        let phis = [0.9, 0.9 + 0.81, 0.9 + 0.81 + 0.729];
+        for (k, (m, s)) in p.iter().enumerate() {
+            assert_abs_diff_eq!(*m, 10.0 + phis[k], epsilon = 1e-12);
+            let var: f64 = 1.0
+                + phis[..k]
+                    .iter()
+                    .map(|c| (0.5 + 0.1 * c).powi(2))
+                    .sum::<f64>();
+            assert_abs_diff_eq!(*s, 2.0 * var.sqrt(), epsilon = 1e-12);
+        }
+    }
+
+    #[test]
+    fn models_refuse_histories_too_short_for_them() {
+        let t = [0, 1];
+        assert!(model_path("rwd", &t, &[1.0, 2.0], 2).is_none());
+        assert!(model_path("ets", &t, &[1.0, 2.0], 2).is_none());
+        assert!(model_path("naive", &t, &[1.0, 2.0], 2).is_some());
+    }
+}
