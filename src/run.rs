@@ -283,6 +283,13 @@ fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<()> {
         let meta = &data.meta;
         let known = |id: &str| meta.contains_key(id);
         let found = extract::engine_targets(&ex, &text, &region, &name, &known);
+        if found.is_empty() {
+            return Err(Error::Config(format!(
+                "{name}: no quantified target of an indicator in the data was found in this report \
+                 (`indicast extract {name}` shows what was read); check that it holds the plan part of \
+                 a work report (目标 …增长X%左右), or leave out --report"
+            )));
+        }
         for t in found {
             let dup = data
                 .targets

@@ -114,6 +114,60 @@ pub struct Assessment {
     pub calibration: f64,
     /// Why the target could not be assessed.
     pub reason: Option<String>,
+    /// How much of the series' own history the forecast rests on.
+    pub evidence: Evidence,
+}
+
+/// Own yearly observations below which a target's forecast is flagged as resting on thin data: the
+/// engine's calibration and own-record windows are 5 years.
+pub const THIN_OBS: usize = 5;
+
+/// How much of its own history a target's forecast rests on; said beside the verdict, because a
+/// verdict from the parent region alone reads the same as one from twenty years of the city's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// At least [`THIN_OBS`] own observations.
+    Own,
+    /// Fewer than [`THIN_OBS`] own observations (pooled with the parent region).
+    Thin(usize),
+    /// No own observation: the forecast comes from the parent region only.
+    ParentOnly,
+}
+
+impl Evidence {
+    /// The evidence of a series with `n_obs` own observations.
+    pub fn of(n_obs: usize) -> Evidence {
+        match n_obs {
+            0 => Evidence::ParentOnly,
+            n if n < THIN_OBS => Evidence::Thin(n),
+            _ => Evidence::Own,
+        }
+    }
+
+    /// The word in `assessment.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Own => "own",
+            Evidence::Thin(_) => "thin",
+            Evidence::ParentOnly => "parent_only",
+        }
+    }
+
+    /// What a planner reads beside the verdict (`None` for [`Evidence::Own`]).
+    pub fn note(self, zh: bool) -> Option<String> {
+        match (self, zh) {
+            (Evidence::Own, _) => None,
+            (Evidence::Thin(n), true) => Some(format!("本地数据仅{n}年，主要据上级推算")),
+            (Evidence::Thin(n), false) => Some(format!(
+                "only {n} own year{} of data: mostly from the parent region",
+                if n == 1 { "" } else { "s" }
+            )),
+            (Evidence::ParentOnly, true) => Some("无本地数据，仅据上级推算".to_string()),
+            (Evidence::ParentOnly, false) => {
+                Some("no data of its own: from the parent region only".to_string())
+            }
+        }
+    }
 }
 
 /// Verdict words for a probability.
@@ -165,6 +219,7 @@ fn assess_one(ds: &Dataset, panel: &Panel, out: &EngineOutput, t: &Target, tol: 
         models: String::new(),
         calibration: fc.map_or(1.0, |f| f.calibration),
         reason: None,
+        evidence: Evidence::of(fc.map_or(0, |f| f.n_obs)),
     };
     let Some(fc) = fc else {
         a.reason = Some(format!(

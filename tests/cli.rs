@@ -52,7 +52,7 @@ const CALL_METHODS: [&str; 5] = [
 /// Methods of calls_reliability.csv: those that give graded probabilities.
 const RELIABILITY_METHODS: [&str; 3] = ["engine", "share_past_met", "persistence"];
 
-const ASSESSMENT_HEADER: [&str; 21] = [
+const ASSESSMENT_HEADER: [&str; 22] = [
     "region",
     "indicator",
     "year",
@@ -74,6 +74,7 @@ const ASSESSMENT_HEADER: [&str; 21] = [
     "reason",
     "text",
     "as_of",
+    "evidence",
 ];
 
 const VERDICTS: [&str; 3] = ["likely", "toss-up", "unlikely"];
@@ -908,4 +909,69 @@ fn a_run_that_fails_while_writing_leaves_the_older_assessment_byte_identical() {
         "out dir changed: now {:?}",
         snapshot(&out_dir).keys().collect::<Vec<_>>()
     );
+}
+
+/// A forecast resting on few or no own observations says so: in assessment.csv (`evidence`) and under
+/// the printed table.
+#[test]
+fn thin_data_are_flagged_beside_the_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = indicast(tmp.path(), ["run", "--no-charts", "--out", "o"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let table = read_table(&tmp.path().join("o/assessment.csv"));
+    let evidence = |region: &str, indicator: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r["region"] == region && r["indicator"] == indicator)
+            .map(|r| (r["evidence"].clone(), r["n_obs"].parse::<usize>().unwrap()))
+            .unwrap()
+    };
+    for r in &table.rows {
+        let n: usize = r["n_obs"].parse().unwrap();
+        let expected = match n {
+            0 => "parent_only",
+            n if n < indicast::targets::THIN_OBS => "thin",
+            _ => "own",
+        };
+        assert_eq!(r["evidence"], expected, "{r:?}");
+    }
+    assert_eq!(evidence("Zibo", "disp_income_all_growth").0, "parent_only");
+    assert_eq!(evidence("Zibo", "gdp_real_growth").0, "own");
+    let text = stdout(&out);
+    assert!(
+        text.contains("note: Zibo.disp_income_all_growth: no data of its own"),
+        "{text}"
+    );
+}
+
+/// `run --report` with a report in which no target is found is an error naming the report.
+#[test]
+fn a_report_without_targets_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("review.txt"),
+        "2022年工作回顾：全市生产总值增长5%。\n",
+    )
+    .unwrap();
+    let out = indicast(
+        tmp.path(),
+        [
+            "run",
+            "--report",
+            "review.txt",
+            "--region",
+            "Zibo",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("review.txt: no quantified target"),
+        "{}",
+        describe(&out)
+    );
+    assert!(!tmp.path().join("o").exists());
 }

@@ -134,6 +134,14 @@ pub fn summary_table(r: &RunResult) -> String {
             )),
         }
     }
+    for a in shown.iter().filter(|a| a.dist.is_some()) {
+        if let Some(note) = a.evidence.note(false) {
+            s.push_str(&format!(
+                "note: {}.{}: {note}\n",
+                a.target.region, a.target.indicator
+            ));
+        }
+    }
     let hidden = r.assessments.len() - shown.len();
     if hidden > 0 {
         let regions: std::collections::BTreeSet<&str> = r

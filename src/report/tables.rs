@@ -30,6 +30,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             a.reason.clone().unwrap_or_default(),
             t.text.clone(),
             as_of.clone(),
+            a.evidence.as_str().to_string(),
         ]);
         row
     });
@@ -55,6 +56,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
                     "reason",
                     "text",
                     "as_of",
+                    "evidence",
                 ],
             ]
             .concat(),
