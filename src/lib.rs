@@ -43,6 +43,7 @@ pub mod error;
 pub mod extract;
 pub mod forecast;
 pub mod generic;
+pub mod import;
 pub mod inputs;
 pub mod models;
 pub mod nowcast;

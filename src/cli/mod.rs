@@ -5,6 +5,7 @@ mod chart;
 mod check;
 mod extract;
 mod forecast;
+mod import;
 mod run;
 mod scenario;
 
@@ -118,6 +119,22 @@ pub(crate) enum Command {
     ///
     /// Example: indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth
     Required(scenario::RequiredArgs),
+    /// Turn a statistical yearbook table into rows of indicators.csv.
+    ///
+    /// Reads an .xlsx (first sheet) or a CSV (UTF-8 or GBK), wide (title rows, then 指标,单位,2018年,…)
+    /// or long (指标,年份,数值,单位). Chinese names are matched to indicator_meta.csv's name_zh
+    /// (地区生产总值增速) and to the names of work reports (地区生产总值 with 亿元 is the level, with % the
+    /// growth); units 亿元, 万元, 元, %, 万人… from the unit column or from brackets in the name; a CPI
+    /// index (上年=100) becomes inflation. Every mapping is printed on stderr; unknown names are listed
+    /// with the closest known ones and left out. Rows get period FY and the --vintage, --confidence and
+    /// --source given.
+    ///
+    /// Example: indicast import examples/zibo_yearbook.csv --region Zibo -o zibo_rows.csv
+    Import(import::ImportArgs),
+    /// Write the bundled data files into a new directory, as a template for your own data.
+    ///
+    /// Example: indicast init mycity
+    Init(import::InitArgs),
 }
 
 /// Run a parsed command; the exit code of the process.
@@ -131,6 +148,8 @@ pub(crate) fn dispatch(command: Command) -> ExitCode {
         Command::Backtest(args) => forecast::backtest(args),
         Command::Chart(args) => chart::redraw(args),
         Command::Required(args) => scenario::required(args),
+        Command::Import(args) => import::import(args),
+        Command::Init(args) => import::init(args),
     }
 }
 

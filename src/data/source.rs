@@ -59,7 +59,9 @@ impl DataSource {
     }
 }
 
-pub(super) const BUNDLED: &[(&str, &str)] = &[
+/// The bundled data files: (file name, contents), compiled into the binary (`indicast init` writes
+/// them out as a template).
+pub const BUNDLED: &[(&str, &str)] = &[
     ("indicators.csv", include_str!("../../data/indicators.csv")),
     ("targets.csv", include_str!("../../data/targets.csv")),
     ("regions.csv", include_str!("../../data/regions.csv")),

@@ -1,0 +1,135 @@
+//! `indicast import`: a yearbook table read the same from CSV (UTF-8 or GBK) and from .xlsx; the README's
+//! "your own city" steps, run verbatim, end with an assessment.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+
+use indicast::data::{self, DataSource};
+use indicast::import::{import, read_cells};
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zibo_yearbook.csv")
+}
+
+fn rows_of(path: &Path) -> Vec<(String, i32, String, String)> {
+    let ds = data::load(&DataSource::Bundled).unwrap();
+    let cells = read_cells(path).unwrap();
+    import(&cells, &path.display().to_string(), &ds)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| (r.indicator, r.year, format!("{}", r.value), r.unit))
+        .collect()
+}
+
+#[test]
+fn utf8_gbk_and_xlsx_tables_import_to_the_same_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let gbk = tmp.path().join("yearbook_gbk.csv");
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    std::fs::write(&gbk, &bytes).unwrap();
+    // The same cells in a workbook, numbers as numbers.
+    let xlsx = tmp.path().join("yearbook.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        let cells: Vec<&str> = if r == 0 {
+            vec![line]
+        } else {
+            line.split(',').collect()
+        };
+        for (c, cell) in cells.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(v) if r > 1 => ws.write_number(r, c, v).map(|_| ()),
+                _ => ws.write_string(r, c, *cell).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    wb.save(&xlsx).unwrap();
+    let utf8 = rows_of(&example());
+    assert_eq!(utf8.len(), 18, "{utf8:?}");
+    assert!(utf8.contains(&(
+        "gdp_nominal".into(),
+        2019,
+        "3642.4".into(),
+        "100m_CNY".into()
+    )));
+    assert!(utf8.contains(&("gdp_real_growth".into(), 2022, "4".into(), "pct".into())));
+    assert!(!utf8.iter().any(|r| r.0 == "urbanization_rate"));
+    assert_eq!(rows_of(&gbk), utf8);
+    assert_eq!(rows_of(&xlsx), utf8);
+}
+
+#[test]
+fn a_long_table_and_a_cpi_index_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let long = tmp.path().join("long.csv");
+    std::fs::write(
+        &long,
+        "指标,年份,数值,单位\n地区生产总值（亿元）,2021,4200.6,\n居民消费价格指数（上年=100）,2021,101.2,\n",
+    )
+    .unwrap();
+    let rows = rows_of(&long);
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "gdp_nominal".into(),
+                2021,
+                "4200.6".into(),
+                "100m_CNY".into()
+            ),
+            ("cpi".into(), 2021, "1.2".into(), "pct".into()),
+        ]
+    );
+}
+
+/// The README's block between `<!-- your-own-city -->` markers, line by line through `sh`, in a
+/// directory holding the example table.
+#[test]
+fn the_readme_steps_end_with_an_assessment() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let block = readme
+        .split("<!-- your-own-city -->")
+        .nth(1)
+        .and_then(|b| b.split("<!-- /your-own-city -->").next())
+        .expect("the README has the your-own-city block");
+    let commands: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.starts_with("```") && !l.trim().is_empty())
+        .collect();
+    assert!(commands.len() >= 3, "{block}");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("examples")).unwrap();
+    std::fs::copy(example(), tmp.path().join("examples/zibo_yearbook.csv")).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_indicast")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for c in &commands {
+        let out = Command::new("sh")
+            .args(["-c", c])
+            .current_dir(tmp.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "`{c}`:\n{}", common::describe(&out));
+    }
+    let assessment = std::fs::read_to_string(tmp.path().join("zibo-out/assessment.csv")).unwrap();
+    assert!(
+        assessment
+            .lines()
+            .any(|l| l.starts_with("Zibo,gdp_real_growth,2023")),
+        "{assessment}"
+    );
+    assert!(tmp.path().join("mycity/indicators.csv").is_file());
+}
