@@ -71,6 +71,10 @@ pub enum Error {
     /// The requested configuration is invalid (flag values, as-of year...).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// An output could not be rendered: CSV encoding, chart drawing, the chart font. Not the user's
+    /// input: a report of this error is a bug report.
+    #[error("{0}")]
+    Render(String),
 }
 
 fn format_problems(problems: &[Problem]) -> String {
@@ -91,17 +95,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A CSV writer's error while writing `what` to a stream: [`Error::Write`] for I/O failures (so a
-    /// caller can tell a closed pipe), [`Error::Config`] for the rest.
+    /// caller can tell a closed pipe), [`Error::Render`] for the rest.
     pub fn csv_write(what: &str, e: csv::Error) -> Error {
         if !e.is_io_error() {
-            return Error::Config(format!("writing {what}: {e}"));
+            return Error::Render(format!("writing {what}: {e}"));
         }
         match e.into_kind() {
             csv::ErrorKind::Io(source) => Error::Write {
                 what: what.to_string(),
                 source,
             },
-            _ => Error::Config(format!("writing {what}: an I/O error")),
+            _ => Error::Render(format!("writing {what}: an I/O error")),
         }
     }
 

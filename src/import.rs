@@ -391,7 +391,7 @@ pub fn import(cells: &[Vec<String>], file: &str, ds: &Dataset) -> Result<Importe
 /// The rows as the text of an `indicators.csv` (its header and columns; `period` FY).
 pub fn render(rows: &[ImportedRow], opts: &ImportOptions) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
+    let err = |e: csv::Error| Error::Render(format!("CSV encoding failed: {e}"));
     w.write_record(crate::data::INDICATOR_COLUMNS.iter().chain(&["note"]))
         .map_err(err)?;
     for r in rows {
@@ -411,7 +411,7 @@ pub fn render(rows: &[ImportedRow], opts: &ImportOptions) -> Result<Vec<u8>> {
         .map_err(err)?;
     }
     w.into_inner()
-        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+        .map_err(|e| Error::Render(format!("CSV encoding failed: {e}")))
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub fn init_fonts() -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Config(
+        Err(Error::Render(
             "the shipped chart font could not be loaded".into(),
         ))
     }
@@ -194,7 +194,7 @@ macro_rules! render {
                 .prefix(".chart.")
                 .suffix(&format!(".{}", style.format.ext()))
                 .tempfile()
-                .map_err(|e| Error::Config(format!("chart {}: {e}", path.display())))?
+                .map_err(|e| Error::Render(format!("chart {}: {e}", path.display())))?
                 .into_temp_path();
             (guard.to_path_buf(), Some(guard))
         } else {
@@ -228,7 +228,7 @@ macro_rules! render {
             Ok(()) => Ok(()),
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp);
-                Err(Error::Config(format!("chart {}: {e}", path.display())))
+                Err(Error::Render(format!("chart {}: {e}", path.display())))
             }
         }
     }};

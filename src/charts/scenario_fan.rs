@@ -107,7 +107,7 @@ pub fn scenario_fan(
                 .all(|v| v.is_finite())
         })
     {
-        return Err(Error::Config(format!(
+        return Err(Error::Render(format!(
             "{}: no finite scenario distribution to draw",
             path.display()
         )));

@@ -123,7 +123,7 @@ pub fn render_cv(
 ) -> Result<Vec<u8>> {
     // The forecast CSV's columns with the cut-off and the actual value after the time column.
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
+    let err = |e: csv::Error| Error::Render(format!("CSV encoding failed: {e}"));
     let mut h = header(levels, models, cols);
     h.insert(2, "cutoff".into());
     h.insert(3, cols.target.clone());
@@ -135,5 +135,5 @@ pub fn render_cv(
         w.write_record(&v).map_err(err)?;
     }
     w.into_inner()
-        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+        .map_err(|e| Error::Render(format!("CSV encoding failed: {e}")))
 }

@@ -56,7 +56,7 @@ fn dist_cols(d: Option<&Dist>) -> Vec<String> {
 
 fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| Error::Config(format!("CSV encoding failed: {e}"));
+    let err = |e: csv::Error| Error::Render(format!("CSV encoding failed: {e}"));
     w.write_record(header).map_err(err)?;
     for r in rows {
         w.write_record(
@@ -66,7 +66,7 @@ fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Re
         .map_err(err)?;
     }
     w.into_inner()
-        .map_err(|e| Error::Config(format!("CSV encoding failed: {e}")))
+        .map_err(|e| Error::Render(format!("CSV encoding failed: {e}")))
 }
 
 /// Up to five region names, then how many there are in all.
