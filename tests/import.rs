@@ -133,3 +133,37 @@ fn the_readme_steps_end_with_an_assessment() {
     );
     assert!(tmp.path().join("mycity/indicators.csv").is_file());
 }
+
+/// `run` writes assessment.xlsx beside the CSVs with the same numbers as assessment.csv.
+#[test]
+fn assessment_xlsx_has_the_numbers_of_assessment_csv() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::indicast(tmp.path(), ["run", "--no-charts", "--out", "o"]);
+    assert!(out.status.success(), "{}", common::describe(&out));
+    let mut rdr = csv::Reader::from_path(tmp.path().join("o/assessment.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let csv_rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let mut wb = open_workbook_auto(tmp.path().join("o/assessment.xlsx")).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    assert_eq!(sheet, "目标评估");
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let rows: Vec<&[Data]> = range.rows().skip(1).collect();
+    assert_eq!(rows.len(), csv_rows.len());
+    let num = |d: &Data| match d {
+        Data::Float(f) => Some(*f),
+        _ => None,
+    };
+    for (x, c) in rows.iter().zip(&csv_rows) {
+        assert_eq!(x[10].to_string(), c[col("region")]);
+        assert_eq!(x[11].to_string(), c[col("indicator")]);
+        for (xi, name) in [(4, "mean"), (5, "lo80"), (6, "hi80"), (7, "p_met")] {
+            let v: f64 = c[col(name)].parse().unwrap();
+            let got = num(&x[xi]).unwrap_or_else(|| panic!("{name}: {:?}", x[xi]));
+            assert!((got - v).abs() < 1e-4, "{name}: {got} vs {v}");
+        }
+    }
+    // Chinese names for a person reading it.
+    assert!(rows.iter().any(|x| x[0] == "淄博市"));
+}

@@ -20,9 +20,11 @@ pub use crate::atomic::{write_atomic, write_streaming};
 mod extraction;
 mod scenarios;
 mod tables;
+mod xlsx;
 pub use extraction::*;
 pub use scenarios::*;
 pub use tables::*;
+pub use xlsx::*;
 
 fn f4(v: f64) -> String {
     format!("{v:.4}")

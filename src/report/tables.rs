@@ -64,6 +64,8 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
         )?,
     ));
 
+    files.push(("assessment.xlsx".into(), assessment_xlsx(r)?));
+
     // forecasts.csv: every model of every series at the as-of cut-off.
     let mut rows = Vec::new();
     if let Some(series) = r.engine.by_cutoff.get(&r.as_of) {
