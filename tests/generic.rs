@@ -521,3 +521,39 @@ fn intervals_cover_at_their_nominal_rate_on_synthetic_data() {
         assert!((c95 - 0.95).abs() <= band95, "{name}: 95% coverage {c95}");
     }
 }
+
+/// `--level 0.95`, `95%` and `95` ask for the same interval.
+#[test]
+fn levels_as_fractions_or_percentages_are_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("p.csv"),
+        "unique_id,ds,y\nA,2000,1\nA,2001,2\nA,2002,3\nA,2003,5\nA,2004,6\nA,2005,8\nA,2006,9\n",
+    )
+    .unwrap();
+    let run = |level: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_indicast"))
+            .args([
+                "forecast",
+                "--input",
+                "p.csv",
+                "--horizon",
+                "2",
+                "--level",
+                level,
+            ])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{level}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o.stdout
+    };
+    let a = run("95");
+    assert_eq!(run("0.95"), a);
+    assert_eq!(run("95%"), a);
+    assert!(String::from_utf8_lossy(&a).starts_with("unique_id,ds,mean,lo-95,hi-95"));
+}

@@ -159,8 +159,8 @@ struct PanelArgs {
     /// Input CSV (long format), or - for stdin.
     #[arg(long)]
     input: String,
-    /// Interval levels in percent (repeatable) [default: 80 and 95].
-    #[arg(long = "level", value_parser = clap::value_parser!(u32).range(1..=99))]
+    /// Interval levels in percent (repeatable; 95 and 0.95 mean the same) [default: 80 and 95].
+    #[arg(long = "level", value_parser = level_percent)]
     levels: Vec<u32>,
     /// Series id column.
     #[arg(long, default_value = "unique_id")]
@@ -174,6 +174,22 @@ struct PanelArgs {
     /// Output CSV, or - for stdout.
     #[arg(long, default_value = "-")]
     output: String,
+}
+
+/// An interval level in whole percent from `95`, `95%` or `0.95`.
+fn level_percent(s: &str) -> Result<u32, String> {
+    let t = s.trim().trim_end_matches('%');
+    let v: f64 = t.parse().map_err(|_| {
+        format!("`{s}` is not a level; give a percentage such as 80 or 95 (or 0.8, 0.95)")
+    })?;
+    let pct = if v > 0.0 && v < 1.0 { v * 100.0 } else { v };
+    let whole = pct.round();
+    if (pct - whole).abs() > 1e-9 || !(1.0..=99.0).contains(&whole) {
+        return Err(format!(
+            "`{s}`: a level is a whole percentage from 1 to 99 (80, 95) or its fraction (0.8, 0.95)"
+        ));
+    }
+    Ok(whole as u32)
 }
 
 impl PanelArgs {
