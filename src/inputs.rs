@@ -81,6 +81,24 @@ pub fn read_stream(name: &str, reader: impl Read, limit: u64) -> Result<Vec<u8>>
     Ok(bytes)
 }
 
+/// Text of bytes in UTF-8, else in GB18030/GBK (the encoding of Chinese Excel's "CSV" and of government
+/// pages saved as text), which decodes without loss: `(text, true)` when it was GBK. `Err(line)` when it
+/// is neither (or the GBK reading holds a NUL), with the 1-based line of the first byte that is not UTF-8.
+/// The one decoder of the data loader and the report extractor; each words its own message.
+pub(crate) fn utf8_or_gbk(bytes: &[u8]) -> std::result::Result<(String, bool), u64> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok((t.to_string(), false)),
+        Err(e) => {
+            let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if !bad && !text.contains('\0') {
+                return Ok((text.into_owned(), true));
+            }
+            let upto = &bytes[..e.valid_up_to()];
+            Err(1 + upto.iter().filter(|&&b| b == b'\n').count() as u64)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

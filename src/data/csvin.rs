@@ -31,23 +31,16 @@ pub(crate) fn decode(file: &str, bytes: Vec<u8>) -> Result<(String, bool)> {
                 .into(),
         }]));
     }
-    match String::from_utf8(bytes) {
-        Ok(t) => Ok((t, false)),
-        Err(e) => {
-            let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(e.as_bytes());
-            if !bad && !text.contains('\0') {
-                return Ok((text.into_owned(), true));
-            }
-            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u64;
-            Err(Error::InvalidData(vec![Problem {
-                file: file.to_string(),
-                line,
-                column: String::new(),
-                message: "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 (Excel: \"CSV UTF-8\")".into(),
-            }]))
-        }
-    }
+    crate::inputs::utf8_or_gbk(&bytes).map_err(|line| {
+        Error::InvalidData(vec![Problem {
+            file: file.to_string(),
+            line,
+            column: String::new(),
+            message:
+                "the file is neither UTF-8 nor GB18030/GBK; save it as UTF-8 (Excel: \"CSV UTF-8\")"
+                    .into(),
+        }])
+    })
 }
 
 /// The note of a `;`-separated file.

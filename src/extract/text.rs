@@ -34,29 +34,23 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
             "this looks like a binary file (NUL or control bytes); expected plain text saved as UTF-8 or GBK",
         ));
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), "UTF-8"));
-    }
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+    if std::str::from_utf8(bytes).is_err()
+        && (bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff"))
+    {
         return Err(bad(
             file,
             "the file is UTF-16 (Notepad's \"Unicode\"); save it as UTF-8",
         ));
     }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        let valid = std::str::from_utf8(bytes)
-            .err()
-            .map_or(0, |e| e.valid_up_to());
-        let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
-        return Err(Error::InvalidData(vec![Problem {
+    match crate::inputs::utf8_or_gbk(bytes) {
+        Ok((text, gbk)) => Ok((text, if gbk { "GB18030" } else { "UTF-8" })),
+        Err(line) => Err(Error::InvalidData(vec![Problem {
             file: file.to_string(),
             line,
             column: String::new(),
             message: "the text is neither valid UTF-8 nor GB18030/GBK; re-save it as UTF-8".into(),
-        }]));
+        }])),
     }
-    Ok((text.into_owned(), "GB18030"))
 }
 
 /// Map full-width digits, letters and signs to their ASCII forms, one character for one.
