@@ -22,5 +22,6 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return console::clap_exit(&e),
     };
+    cli::set_quiet(cli.quiet);
     cli::dispatch(cli.command)
 }

@@ -83,7 +83,9 @@ pub(super) fn forecast(args: ForecastArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
+    let working = busy(format!("forecasting {} series…", series.len()));
     let out = indicast::generic::forecast(&series, horizon as usize, &levels, &models);
+    drop(working);
     failed.extend(out.failed.iter().cloned());
     // Written row by row (into a temporary file renamed at the end), not rendered in memory.
     let written = write_output_with(&panel.output, &panel.input, |w| {
@@ -130,6 +132,7 @@ pub(super) fn backtest(args: BacktestArgs) -> ExitCode {
         .iter()
         .map(|m| m.to_string())
         .collect();
+    let working = busy(format!("cross-validating {} series…", series.len()));
     let (rows, cv_failed) = indicast::generic::cross_validate(
         &series,
         horizon as usize,
@@ -138,6 +141,7 @@ pub(super) fn backtest(args: BacktestArgs) -> ExitCode {
         &levels,
         &models,
     );
+    drop(working);
     failed.extend(cv_failed);
     let bytes = match indicast::generic::render_cv(&rows, &levels, &models, &cols) {
         Ok(b) => b,
@@ -218,12 +222,11 @@ fn forecast_streamed(
     models: &[String],
 ) -> Result<Option<Vec<indicast::generic::Failure>>, String> {
     use indicast::generic::stream::{Streamed, forecast_file};
-    use std::io::IsTerminal;
     if panel.input == "-" {
         return Ok(None);
     }
     let input = std::path::Path::new(&panel.input);
-    let tty = std::io::stderr().is_terminal();
+    let tty = show_progress();
     let mut progress = |pass: u8, n: u64| {
         if tty {
             err!("\rforecasting: pass {pass} of 2, {n} series");

@@ -36,6 +36,45 @@ use indicast::scenario::{McConfig, Scenario, System};
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// No progress indicators on the terminal (they are off anyway when stderr is not a terminal).
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+}
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turn progress indicators off (`-q`).
+pub(crate) fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether progress may be shown: stderr is a terminal and `-q` was not given.
+pub(crate) fn show_progress() -> bool {
+    use std::io::IsTerminal;
+    !QUIET.load(std::sync::atomic::Ordering::Relaxed) && std::io::stderr().is_terminal()
+}
+
+/// A spinner with a message on stderr while work runs, cleared when dropped; nothing when progress is
+/// not shown (see [`show_progress`]).
+pub(crate) struct Busy(Option<indicatif::ProgressBar>);
+
+/// Show `message` with a spinner until the returned guard is dropped.
+pub(crate) fn busy(message: impl Into<String>) -> Busy {
+    if !show_progress() {
+        return Busy(None);
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.into());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Busy(Some(bar))
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -79,6 +79,7 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
         add_data: add.add_data,
         period: as_of.and_then(|a| a.period),
     };
+    let working = busy("running the engine over every cut-off…");
     let mut result = match run(&cfg) {
         Ok(r) => r,
         Err(e) => return fail(e),
@@ -93,6 +94,8 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
     // The CSVs, charts and report are one set: replaced together or not at all (charts and
     // report of an earlier run go even with --no-charts, so they never sit beside newer CSVs).
     // The report's scenario table is computed here, before anything is written.
+    drop(working);
+    let working = busy("simulating the report's scenarios and drawing the charts…");
     let scenarios = if no_charts {
         indicast::scenario::ReportScenarios::default()
     } else {
@@ -125,6 +128,7 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
+    drop(working);
     if let Err(e) = set.commit() {
         return fail(e);
     }

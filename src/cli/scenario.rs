@@ -29,6 +29,11 @@ pub(super) fn scenario(args: ScenarioArgs) -> ExitCode {
         all_regions,
         target,
     } = args;
+    let working = busy(format!(
+        "running the engine and {} scenario file(s) × {} draws…",
+        files.len(),
+        mc.draws
+    ));
     let mut groups = match load_scenarios(&files, &mc) {
         Ok(x) => x,
         Err(e) => return fail(e),
@@ -139,6 +144,7 @@ pub(super) fn scenario(args: ScenarioArgs) -> ExitCode {
     }) {
         return fail(e);
     }
+    drop(working);
     for v in &views {
         if views.len() > 1 {
             outln!("as of {}:", v.run.as_of);
@@ -199,6 +205,10 @@ pub(super) fn required(args: RequiredArgs) -> ExitCode {
         return fail(format!("--prob {prob} must be strictly between 0 and 1"));
     }
     let files: Vec<PathBuf> = file.into_iter().collect();
+    let working = busy(format!(
+        "finding the {driver} value at which {target} is met with probability {prob} ({} draws a point)…",
+        mc.draws
+    ));
     let ScenarioGroup {
         run,
         sys,
@@ -314,6 +324,7 @@ pub(super) fn required(args: RequiredArgs) -> ExitCode {
     }) {
         return fail(e);
     }
+    drop(working);
     let (p_lo, p_hi) = (req.curve[0].1, req.curve[req.curve.len() - 1].1);
     outln!(
         "P(met) of {target} is {p_lo:.2} at {driver} = {:.2} and {p_hi:.2} at {:.2} ({} draws, seed {})",
