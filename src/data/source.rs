@@ -18,9 +18,15 @@ pub enum DataSource {
 
 /// Today's date (UTC) from the system clock: (year, month, day).
 pub fn today_utc() -> (i64, i64, i64) {
-    let days = std::time::SystemTime::now()
+    today_at_offset(0)
+}
+
+/// Today's civil date at a fixed offset from UTC in hours (8: Beijing time).
+pub fn today_at_offset(hours: i64) -> (i64, i64, i64) {
+    let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+        .map_or(0, |d| d.as_secs()) as i64;
+    let days = (secs + hours * 3600).div_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

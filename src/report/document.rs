@@ -30,10 +30,30 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+/// Today's date in Beijing time (UTC+8, where the planners are) as YYYY-MM-DD, from the system clock.
 pub fn today() -> String {
-    let (y, m, d) = crate::data::today_utc();
+    let (y, m, d) = crate::data::today_at_offset(8);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Whether a table cell holds a number, a percentage or an interval (right-aligned).
+fn numeric(cell: &str) -> bool {
+    let c = cell.trim().trim_end_matches('%');
+    !c.is_empty() && (c.parse::<f64>().is_ok() || (c.starts_with('[') && c.ends_with(']')))
+}
+
+/// A short label of a source for a table cell: the host of a web address, else its first words.
+fn source_label(source: &str) -> String {
+    let s = source.trim();
+    if let Some(rest) = s.split("://").nth(1) {
+        return rest.split(['/', ' ']).next().unwrap_or(rest).to_string();
+    }
+    let short: String = s.chars().take(40).collect();
+    if short.len() < s.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
 }
 
 /// A document built once and written as HTML and as Markdown.
@@ -64,7 +84,8 @@ impl Doc {
         for r in rows {
             self.html.push_str("<tr>");
             for c in r {
-                self.html.push_str(&format!("<td>{}</td>", esc(c)));
+                let class = if numeric(c) { " class=\"num\"" } else { "" };
+                self.html.push_str(&format!("<td{class}>{}</td>", esc(c)));
             }
             self.html.push_str("</tr>\n");
         }
@@ -81,6 +102,22 @@ impl Doc {
                 "| {} |\n",
                 r.iter().map(cell).collect::<Vec<_>>().join(" | ")
             ));
+        }
+        self.md.push('\n');
+    }
+
+    /// The numbered list of full source references under the sources table.
+    fn sources(&mut self, sources: &[String]) {
+        if sources.is_empty() {
+            return;
+        }
+        self.html.push_str("<ol class=\"sources\">\n");
+        for s in sources {
+            self.html.push_str(&format!("<li>{}</li>\n", esc(s)));
+        }
+        self.html.push_str("</ol>\n");
+        for (i, s) in sources.iter().enumerate() {
+            self.md.push_str(&format!("{}. {s}\n", i + 1));
         }
         self.md.push('\n');
     }
@@ -143,7 +180,7 @@ fn report_documents(
     };
     let mut d = Doc {
         html: format!(
-            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>\n",
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>body{{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"PingFang SC\",\"Microsoft YaHei\",\"WenQuanYi Micro Hei\",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse;margin:1em 0;max-width:100%}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}td.num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}ol.sources{{font-size:90%;overflow-wrap:anywhere}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>\n",
             if zh { "zh" } else { "en" },
             esc(&title)
         ),
@@ -151,9 +188,10 @@ fn report_documents(
     };
     d.heading(1, &title);
     d.para(&format!(
-        "{}: {}. {}: {}. {}",
+        "{}: {} {}. {}: {}. {}",
         t("生成日期", "Generated"),
         today(),
+        t("（北京时间）", "(Beijing time)"),
         t("数据截至", "Data up to"),
         match spec.period {
             None => run.as_of.to_string(),
@@ -348,6 +386,21 @@ fn report_documents(
         d.image(c, out, &c.file_stem().unwrap_or_default().to_string_lossy())?;
     }
     d.heading(2, t("数据来源与版本", "Data sources and vintages used"));
+    // Sources as numbered notes: a short label in the table, the full reference in the list below it.
+    let mut sources: Vec<String> = Vec::new();
+    let mut cite = |source: &str| -> String {
+        if source.trim().is_empty() {
+            return String::new();
+        }
+        let n = match sources.iter().position(|s| s == source) {
+            Some(i) => i + 1,
+            None => {
+                sources.push(source.to_string());
+                sources.len()
+            }
+        };
+        format!("[{n}] {}", source_label(source))
+    };
     let mut rows = Vec::new();
     for a in &focus {
         let key = (a.target.region.clone(), a.target.indicator.clone());
@@ -359,7 +412,7 @@ fn report_documents(
                     charts::fmt_num(p.value, 2),
                     p.vintage.as_str().to_string(),
                     p.confidence.as_str().to_string(),
-                    p.source.clone(),
+                    cite(&p.source),
                 ]);
             }
         }
@@ -369,7 +422,7 @@ fn report_documents(
             names.target(&a.target),
             t("目标", "target").to_string(),
             String::new(),
-            a.target.source.clone(),
+            cite(&a.target.source),
         ]);
     }
     d.table(
@@ -388,6 +441,7 @@ fn report_documents(
         "每个序列最近 6 个观测值；全部观测值及所用行号见 observations_used.csv。",
         "The last 6 observations of each series; every value and the row it came from are in observations_used.csv.",
     ));
+    d.sources(&sources);
     d.html.push_str("</body></html>\n");
     Ok((d.html.into_bytes(), d.md.into_bytes()))
 }
