@@ -50,10 +50,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::data::panel::{Panel, SeriesKey};
-use crate::data::{Basis, Dataset, Kind};
+use crate::data::{Dataset, Kind};
 use crate::engine::{self, EngineOutput};
 use crate::forecast::Dist;
-use crate::targets::{direction, met_event};
+use crate::targets::{Call, direction, met_event};
 
 /// Prior weight (in years of history) of the root's widened spread against a region's own `δ`s.
 pub const OWN_PRIOR_YEARS: f64 = 4.0;
@@ -214,15 +214,18 @@ pub struct InYearData {
 }
 
 impl InYearData {
-    /// Year-to-date growth rows (`kind = growth_pct`, period Q1/H1/Q3) of years up to `last_year`.
-    pub fn build(ds: &Dataset, last_year: i32) -> InYearData {
+    /// Year-to-date growth rows (`kind = growth_pct`, period Q1/H1/Q3) of years up to `last_year` and,
+    /// with `then`, of the year after up to that period (nothing later: no look-ahead).
+    pub fn build(ds: &Dataset, last_year: i32, then: Option<InYear>) -> InYearData {
         let mut groups: BTreeMap<(SeriesKey, i32, InYear), Vec<&crate::data::Observation>> =
             BTreeMap::new();
         for o in &ds.observations {
             let Some(p) = InYear::of_code(&o.period) else {
                 continue;
             };
-            if o.kind != Kind::GrowthPct || o.year > last_year {
+            let known =
+                o.year <= last_year || (o.year == last_year + 1 && then.is_some_and(|t| p <= t));
+            if o.kind != Kind::GrowthPct || !known {
                 continue;
             }
             groups
@@ -501,8 +504,9 @@ pub struct NowcastSummary {
     pub brier_naive: f64,
 }
 
-/// Summaries of backtest rows by (region, indicator, period), calls scored with `tol` for `about` targets.
-pub fn summarise(ds: &Dataset, rows: &[Nowcast], tol: f64) -> Vec<NowcastSummary> {
+/// Summaries of backtest rows by (region, indicator, period); the targets of those years are scored
+/// through the run's historical `calls` ([`crate::targets::calls`]), with `tol` for `about` targets.
+pub fn summarise(ds: &Dataset, rows: &[Nowcast], calls: &[Call], tol: f64) -> Vec<NowcastSummary> {
     let mut groups: BTreeMap<(String, String, InYear), Vec<&Nowcast>> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.actual.is_some()) {
         groups
@@ -510,11 +514,12 @@ pub fn summarise(ds: &Dataset, rows: &[Nowcast], tol: f64) -> Vec<NowcastSummary
             .or_default()
             .push(r);
     }
-    let targets: HashMap<(String, String, i32), &crate::data::Target> = ds
-        .targets
+    let calls: HashMap<(&str, &str, i32), &Call> = calls
         .iter()
-        .filter(|t| t.basis == Basis::Growth)
-        .map(|t| ((t.region.clone(), t.indicator.clone(), t.year), t))
+        .map(|c| {
+            let t = &c.target;
+            ((t.region.as_str(), t.indicator.as_str(), t.year), c)
+        })
         .collect();
     let mut out = Vec::new();
     for ((region, indicator, period), g) in groups {
@@ -537,9 +542,9 @@ pub fn summarise(ds: &Dataset, rows: &[Nowcast], tol: f64) -> Vec<NowcastSummary
             };
             s.coverage80 += inside(0.8);
             s.coverage95 += inside(0.95);
-            if let Some(t) = targets.get(&(r.key.0.clone(), r.key.1.clone(), r.year)) {
-                let ev = met_event(t, direction(ds, &t.indicator), tol);
-                let met = f64::from(u8::from(ev.is_met(t.outcome.unwrap_or(a))));
+            if let Some(c) = calls.get(&(r.key.0.as_str(), r.key.1.as_str(), r.year)) {
+                let ev = met_event(&c.target, direction(ds, &c.target.indicator), tol);
+                let met = f64::from(u8::from(c.met));
                 s.calls += 1;
                 b += (ev.probability(&r.posterior) - met).powi(2);
                 bd += (ev.probability(&r.prior) - met).powi(2);

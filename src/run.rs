@@ -367,17 +367,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         || engine::run(&data, &panel, &extra, &untreated_cfg),
     );
     // Year-to-date values of the forecast year up to the period, never later ones (no look-ahead).
-    let inyear = InYearData::build(&data, as_of + i32::from(cfg.period.is_some()));
-    let inyear = match cfg.period {
-        Some(p) => InYearData {
-            values: inyear
-                .values
-                .into_iter()
-                .filter(|((_, y, q), _)| *y <= as_of || *q <= p)
-                .collect(),
-        },
-        None => inyear,
-    };
+    let inyear = InYearData::build(&data, as_of, cfg.period);
     let nowcast_backtest = nowcast::backtest(&data, &panel, &inyear, &engine_out, as_of);
     let nowcasts = match cfg.period {
         Some(p) => nowcast::apply(
@@ -391,9 +381,10 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         ),
         None => Vec::new(),
     };
-    let nowcast_summary = nowcast::summarise(&data, &nowcast_backtest, cfg.tolerance);
-    let assessments = targets::assess(&data, &panel, &engine_out, as_of, cfg.tolerance);
+    // Calls are of years up to the as-of year: the nowcast of the year after does not touch them.
     let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);
+    let nowcast_summary = nowcast::summarise(&data, &nowcast_backtest, &calls, cfg.tolerance);
+    let assessments = targets::assess(&data, &panel, &engine_out, as_of, cfg.tolerance);
     Ok(RunResult {
         tolerance: cfg.tolerance,
         backtest: backtest_rows(&panel, &engine_out),

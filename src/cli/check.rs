@@ -53,7 +53,7 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
         }
     );
     // In-year values: what `--as-of YEARQ1|H1|Q3` can update with.
-    let inyear = indicast::nowcast::InYearData::build(&ds, last_year);
+    let inyear = indicast::nowcast::InYearData::build(&ds, last_year, None);
     let counts = inyear.counts();
     if !counts.is_empty() {
         outln!(
