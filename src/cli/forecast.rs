@@ -88,7 +88,7 @@ pub(super) fn forecast(args: ForecastArgs) -> ExitCode {
     drop(working);
     failed.extend(out.failed.iter().cloned());
     // Written row by row (into a temporary file renamed at the end), not rendered in memory.
-    let written = write_output_with(&panel.output, &panel.input, |w| {
+    let written = write_output_with("--output", &panel.output, &panel.input, |w| {
         indicast::generic::write_csv(&out, &levels, &models, &cols, w).map(|()| ((), true))
     });
     if let Err(e) = written {
@@ -147,7 +147,7 @@ pub(super) fn backtest(args: BacktestArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    if let Err(e) = write_output(&panel.output, &panel.input, bytes) {
+    if let Err(e) = write_output("--output", &panel.output, &panel.input, bytes) {
         return fail(e);
     }
     let pct: Vec<String> = levels
@@ -233,7 +233,7 @@ fn forecast_streamed(
         }
     };
     // A file is kept only if the input could be streamed (otherwise it is read whole instead).
-    let streamed = write_output_with(&panel.output, &panel.input, |w| {
+    let streamed = write_output_with("--output", &panel.output, &panel.input, |w| {
         forecast_file(input, cols, h, levels, models, w, &mut progress).map(|s| {
             let keep = matches!(s, Streamed::Done(_));
             (s, keep)
@@ -253,15 +253,6 @@ fn forecast_streamed(
     }
 }
 
-/// Whether two paths name the same existing file (`-` is never a file).
-fn same_file(a: &str, b: &str) -> bool {
-    a != "-"
-        && b != "-"
-        && std::fs::canonicalize(a)
-            .ok()
-            .is_some_and(|x| std::fs::canonicalize(b).ok() == Some(x))
-}
-
 /// Levels in percent to fractions; 80 and 95 by default.
 fn level_fractions(levels: &[u32]) -> Vec<f64> {
     if levels.is_empty() {
@@ -269,54 +260,6 @@ fn level_fractions(levels: &[u32]) -> Vec<f64> {
     } else {
         levels.iter().map(|l| f64::from(*l) / 100.0).collect()
     }
-}
-
-/// Write with `write` to a file atomically, or to stdout for `-`. Never over the input file. `write`
-/// returns a value and whether to keep what it wrote (a file is left untouched otherwise; stdout
-/// cannot be taken back).
-fn write_output_with<T>(
-    output: &str,
-    input: &str,
-    write: impl FnOnce(&mut dyn std::io::Write) -> indicast::Result<(T, bool)>,
-) -> Result<T, String> {
-    if same_file(output, input) {
-        return Err(format!(
-            "--output {output} is the input file; refusing to overwrite it"
-        ));
-    }
-    if output == "-" {
-        let stdout = std::io::stdout();
-        let mut w = std::io::BufWriter::new(stdout.lock());
-        // A reader that closed the pipe (`| head`) or a full disk ends the program as for any print.
-        let (value, _) = match write(&mut w) {
-            Ok(v) => v,
-            Err(e) => match e.io_source() {
-                Some(io) => {
-                    drop(w);
-                    crate::console::stdout_failed(io)
-                }
-                None => return Err(e.to_string()),
-            },
-        };
-        if let Err(e) = std::io::Write::flush(&mut w) {
-            drop(w);
-            crate::console::stdout_failed(&e);
-        }
-        return Ok(value);
-    }
-    report::write_streaming(std::path::Path::new(output), write).map_err(|e| e.to_string())
-}
-
-/// Write `bytes` to a file atomically, or to stdout for `-`. Never over the input file.
-fn write_output(output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
-    write_output_with(output, input, |w| {
-        w.write_all(&bytes)
-            .map(|()| ((), true))
-            .map_err(|source| indicast::Error::Io {
-                path: PathBuf::from(output),
-                source,
-            })
-    })
 }
 
 /// Report series that failed; exit 1 if any did.

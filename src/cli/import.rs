@@ -79,26 +79,8 @@ pub(super) fn import(args: ImportArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    if out == "-" {
-        out!("{}", String::from_utf8_lossy(&bytes));
-    } else {
-        let path = PathBuf::from(&out);
-        if path.exists() && std::fs::canonicalize(&path).ok() == std::fs::canonicalize(&table).ok()
-        {
-            return fail(format!(
-                "--out {out} is the table being read; choose another file"
-            ));
-        }
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or(PathBuf::from("."), PathBuf::from);
-        let file = path
-            .file_name()
-            .map_or(out.clone(), |f| f.to_string_lossy().into_owned());
-        if let Err(e) = report::write_atomic(&dir, &[(file, bytes)]) {
-            return fail(e);
-        }
+    if let Err(e) = write_output("--out", &out, &name, bytes) {
+        return fail(e);
     }
     let indicators: std::collections::BTreeSet<&str> =
         imported.rows.iter().map(|r| r.indicator.as_str()).collect();

@@ -383,3 +383,62 @@ fn fail(e: impl std::fmt::Display) -> ExitCode {
     errln!("error: {e}");
     ExitCode::from(2)
 }
+
+/// Whether two paths name the same existing file (`-` is never a file).
+fn same_file(a: &str, b: &str) -> bool {
+    a != "-"
+        && b != "-"
+        && std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|x| std::fs::canonicalize(b).ok() == Some(x))
+}
+
+/// Write with `write` to a file atomically, or to stdout for `-`. Never over the input file (`flag`
+/// names the output option in the message). `write`
+/// returns a value and whether to keep what it wrote (a file is left untouched otherwise; stdout
+/// cannot be taken back).
+fn write_output_with<T>(
+    flag: &str,
+    output: &str,
+    input: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> indicast::Result<(T, bool)>,
+) -> Result<T, String> {
+    if same_file(output, input) {
+        return Err(format!(
+            "{flag} {output} is the input file; refusing to overwrite it"
+        ));
+    }
+    if output == "-" {
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        // A reader that closed the pipe (`| head`) or a full disk ends the program as for any print.
+        let (value, _) = match write(&mut w) {
+            Ok(v) => v,
+            Err(e) => match e.io_source() {
+                Some(io) => {
+                    drop(w);
+                    crate::console::stdout_failed(io)
+                }
+                None => return Err(e.to_string()),
+            },
+        };
+        if let Err(e) = std::io::Write::flush(&mut w) {
+            drop(w);
+            crate::console::stdout_failed(&e);
+        }
+        return Ok(value);
+    }
+    report::write_streaming(std::path::Path::new(output), write).map_err(|e| e.to_string())
+}
+
+/// Write `bytes` to a file atomically, or to stdout for `-`. Never over the input file.
+fn write_output(flag: &str, output: &str, input: &str, bytes: Vec<u8>) -> Result<(), String> {
+    write_output_with(flag, output, input, |w| {
+        w.write_all(&bytes)
+            .map(|()| ((), true))
+            .map_err(|source| indicast::Error::Io {
+                path: PathBuf::from(output),
+                source,
+            })
+    })
+}
