@@ -181,6 +181,15 @@ pub fn verdict(p: f64) -> &'static str {
     }
 }
 
+/// The verdict in Chinese: 可能达标 (likely), 难以判断 (toss-up), 不太可能 (unlikely).
+pub fn verdict_zh(p: f64) -> &'static str {
+    match verdict(p) {
+        "likely" => "可能达标",
+        "unlikely" => "不太可能",
+        _ => "难以判断",
+    }
+}
+
 /// Assess every target of year `as_of + 1`.
 pub fn assess(
     ds: &Dataset,

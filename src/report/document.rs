@@ -221,12 +221,12 @@ fn report_documents(
                     format!("[{}, {}]", charts::fmt_num(lo, 1), charts::fmt_num(hi, 1)),
                     format!("{}%", charts::fmt_num(100.0 * p, 0)),
                     {
-                        let verdict = match (zh, targets::verdict(p)) {
-                            (true, "likely") => "可能达标".to_string(),
-                            (true, "unlikely") => "不太可能".to_string(),
-                            (true, _) => "难以判断".to_string(),
-                            (false, v) => v.to_string(),
-                        };
+                        let verdict = if zh {
+                            targets::verdict_zh(p)
+                        } else {
+                            targets::verdict(p)
+                        }
+                        .to_string();
                         match a.evidence.note(zh) {
                             Some(n) if zh => format!("{verdict}（{n}）"),
                             Some(n) => format!("{verdict} ({n})"),

@@ -61,15 +61,7 @@ fn build(r: &RunResult) -> std::result::Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(row, 5, lo, &num)?;
             ws.write_number_with_format(row, 6, hi, &num)?;
             ws.write_number_with_format(row, 7, p, &pct)?;
-            ws.write_string(
-                row,
-                8,
-                match targets::verdict(p) {
-                    "likely" => "可能达标",
-                    "unlikely" => "不太可能",
-                    _ => "难以判断",
-                },
-            )?;
+            ws.write_string(row, 8, targets::verdict_zh(p))?;
         } else {
             ws.write_string(row, 8, "未评估")?;
         }
