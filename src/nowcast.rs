@@ -205,12 +205,12 @@ impl FromStr for AsOf {
     }
 }
 
-/// Resolved year-to-date growth values by (series, year, period), with the line they come from. Of
+/// Resolved year-to-date growth values by (series, year, period). Of
 /// several rows the one the panel's vintage rule prefers wins ([`crate::data::panel`]).
 #[derive(Debug, Clone, Default)]
 pub struct InYearData {
-    /// (value, line in indicators.csv).
-    pub values: BTreeMap<(SeriesKey, i32, InYear), (f64, u64)>,
+    /// The value of each (series, year, period).
+    pub values: BTreeMap<(SeriesKey, i32, InYear), f64>,
 }
 
 impl InYearData {
@@ -239,7 +239,7 @@ impl InYearData {
                 let best = rows
                     .into_iter()
                     .max_by_key(|o| crate::data::panel::preference(o))?;
-                Some((k, (best.value, best.line)))
+                Some((k, best.value))
             })
             .collect();
         InYearData { values }
@@ -247,9 +247,7 @@ impl InYearData {
 
     /// The value of `key` in `year` at `period`.
     pub fn get(&self, key: &SeriesKey, year: i32, period: InYear) -> Option<f64> {
-        self.values
-            .get(&(key.clone(), year, period))
-            .map(|(v, _)| *v)
+        self.values.get(&(key.clone(), year, period)).copied()
     }
 
     /// The latest period up to `period` with a value of `key` in `year`.
@@ -439,8 +437,9 @@ pub fn backtest(
 ) -> Vec<Nowcast> {
     let mut rows: Vec<Nowcast> = Vec::new();
     let mut keys: Vec<(&(SeriesKey, i32, InYear), f64)> =
-        inyear.values.iter().map(|(k, (v, _))| (k, *v)).collect();
-    keys.sort_by_key(|((key, year, period), _)| (*year, *period, key.clone()));
+        inyear.values.iter().map(|(k, v)| (k, *v)).collect();
+    // Earlier years first (calibration uses their errors), without cloning keys to compare them.
+    keys.sort_by(|(a, _), (b, _)| (a.1, a.2, &a.0).cmp(&(b.1, b.2, &b.0)));
     for ((key, year, period), ytd) in keys {
         if *year > last_year {
             continue;
