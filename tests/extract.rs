@@ -606,3 +606,307 @@ fn extracted_units_are_accepted_by_the_loader() {
         assert!(indicast::data::UNITS.contains(&code), "{code}");
     }
 }
+
+/// The headline indicator ids of `tests/fixtures/extract/reports/labels.csv`.
+const HEADLINE: &[&str] = &[
+    "gdp_real_growth",
+    "gdp_nominal",
+    "gpbr",
+    "gpbr_growth",
+    "fai",
+    "fai_growth",
+    "retail_sales",
+    "retail_sales_growth",
+    "disp_income_all",
+    "disp_income_all_growth",
+    "urban_disp_income_growth",
+    "rural_disp_income_growth",
+    "rural_net_income_growth",
+    "industrial_va_above_size_growth",
+    "trade_total",
+    "trade_total_growth",
+    "fdi_actual",
+    "fdi_actual_growth",
+    "cpi",
+    "urban_new_jobs",
+    "urban_unemployment_rate",
+    "energy_intensity_growth",
+];
+
+/// Precision and recall of one kind (targets or results) over the passages.
+#[derive(Default)]
+struct Score {
+    expected: usize,
+    extracted: usize,
+    matched: usize,
+}
+
+impl Score {
+    fn precision(&self) -> f64 {
+        self.matched as f64 / self.extracted.max(1) as f64
+    }
+    fn recall(&self) -> f64 {
+        self.matched as f64 / self.expected.max(1) as f64
+    }
+}
+
+/// Target and result paragraphs of other work reports (national, provincial, city; 2005–2024), hand
+/// labelled blind before the extractor's rules were changed (tests/fixtures/extract/reports/README.md):
+/// the headline quantities, each with its kind and year. Every passage is read with `--year` set to its
+/// plan year, as a planner pasting a paragraph would; the plan year inferred without it is checked where
+/// the text names it. `cargo test --release --test extract other_reports -- --nocapture` prints the
+/// figures and every miss.
+#[test]
+fn other_reports_targets_and_results_against_blind_labels() {
+    let dir = fixture("tests/fixtures/extract/reports");
+    let passages = rows(&dir.join("passages.csv"));
+    let labels = rows(&dir.join("labels.csv"));
+    let (mut targets, mut results) = (Score::default(), Score::default());
+    let mut failures = Vec::new();
+    let (mut year_named, mut year_right) = (0, 0);
+    for p in &passages {
+        let id = &p["passage"];
+        let plan_year: i32 = p["plan_year"].parse().unwrap();
+        let bytes = std::fs::read(dir.join(&p["file"])).unwrap();
+        let ex = extract_bytes(&p["file"], &bytes, Some(plan_year)).unwrap();
+        if p["year_in_text"] == "yes" {
+            year_named += 1;
+            match extract_bytes(&p["file"], &bytes, None) {
+                Ok(e) if e.plan_year == plan_year => year_right += 1,
+                Ok(e) => failures.push(format!(
+                    "{id}: plan year {} inferred, not {plan_year}",
+                    e.plan_year
+                )),
+                Err(e) => failures.push(format!("{id}: plan year not inferred: {e}")),
+            }
+        }
+        let got: Vec<&Quantity> = ex
+            .quantities
+            .iter()
+            .filter(|q| HEADLINE.contains(&q.indicator.as_str()))
+            .collect();
+        let expected: Vec<&HashMap<String, String>> =
+            labels.iter().filter(|l| l["passage"] == *id).collect();
+        let mut used = vec![false; got.len()];
+        for e in &expected {
+            let score = if e["kind"] == "target" {
+                &mut targets
+            } else {
+                &mut results
+            };
+            score.expected += 1;
+            let hit = got.iter().enumerate().position(|(i, q)| {
+                !used[i]
+                    && q.section == section_of(&e["kind"])
+                    && q.year.to_string() == e["year"]
+                    && q.indicator == e["indicator"]
+                    && same_quantity(q, e)
+            });
+            match hit {
+                Some(i) => {
+                    used[i] = true;
+                    score.matched += 1;
+                }
+                None => failures.push(format!(
+                    "{id}: missed {} {} {} {} {} {} {}",
+                    e["kind"],
+                    e["year"],
+                    e["indicator"],
+                    e["value"],
+                    e["value_hi"],
+                    e["qualifier"],
+                    e["basis"]
+                )),
+            }
+        }
+        for (q, u) in got.iter().zip(&used) {
+            let score = if q.section == Section::Plan {
+                &mut targets
+            } else {
+                &mut results
+            };
+            score.extracted += 1;
+            if !u {
+                failures.push(format!(
+                    "{id}: unmatched {:?} {} {} {} {:?} {:?} {:?} in «{}»",
+                    q.section,
+                    q.year,
+                    q.indicator,
+                    q.value,
+                    q.value_hi,
+                    q.qualifier,
+                    q.basis,
+                    q.sentence
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{} passages: targets {} labelled, {} extracted, {} matched: precision {:.3}, recall {:.3}; results {} labelled, {} extracted, {} matched: precision {:.3}, recall {:.3}; plan year inferred right in {year_right} of the {year_named} passages that name it",
+        passages.len(),
+        targets.expected,
+        targets.extracted,
+        targets.matched,
+        targets.precision(),
+        targets.recall(),
+        results.expected,
+        results.extracted,
+        results.matched,
+        results.precision(),
+        results.recall(),
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(passages.len() >= 24);
+    for (kind, score) in [("targets", &targets), ("results", &results)] {
+        assert!(
+            score.precision() >= 0.95,
+            "{kind}: precision {:.3}",
+            score.precision()
+        );
+        assert!(
+            score.recall() >= 0.90,
+            "{kind}: recall {:.3}",
+            score.recall()
+        );
+    }
+    assert_eq!(year_right, year_named, "plan years inferred");
+}
+
+/// A paragraph, a page and a whole report read the same way, in UTF-8 or GBK: each report of the
+/// fixture with a target paragraph and a review paragraph is read as the two bare paragraphs (with
+/// `--year`), as a page with `一、…回顾` / `二、…` headings (the plan year inferred from them), and as
+/// that page in GBK under a report's title lines; the targets and results are the same every time.
+#[test]
+fn a_paragraph_a_page_and_a_gbk_report_read_the_same() {
+    let dir = fixture("tests/fixtures/extract/reports");
+    let passages = rows(&dir.join("passages.csv"));
+    let key = |ex: &indicast::extract::Extraction| -> Vec<String> {
+        ex.quantities
+            .iter()
+            .map(|q| {
+                format!(
+                    "{:?} {} {} {} {:?} {:?} {:?}",
+                    q.section, q.year, q.indicator, q.value, q.value_hi, q.qualifier, q.basis
+                )
+            })
+            .collect()
+    };
+    let mut pairs = 0;
+    for t in passages.iter().filter(|p| p["file"].contains("_target")) {
+        let Some(r) = passages
+            .iter()
+            .find(|p| p["report"] == t["report"] && p["file"].contains("_review"))
+        else {
+            continue;
+        };
+        let year: i32 = t["plan_year"].parse().unwrap();
+        let target = std::fs::read_to_string(dir.join(&t["file"])).unwrap();
+        let review = std::fs::read_to_string(dir.join(&r["file"])).unwrap();
+        let mut alone = key(&extract_bytes("r", review.as_bytes(), Some(year)).unwrap());
+        alone.extend(key(
+            &extract_bytes("t", target.as_bytes(), Some(year)).unwrap()
+        ));
+        let page = format!(
+            "一、{}年工作回顾\n{}\n二、{year}年工作安排\n{}\n",
+            year - 1,
+            review.trim(),
+            target.trim()
+        );
+        let from_page = extract_bytes("page", page.as_bytes(), None).unwrap();
+        assert_eq!(from_page.plan_year, year, "{}", t["report"]);
+        assert_eq!(key(&from_page), alone, "{} as a page", t["report"]);
+        let report =
+            format!("政府工作报告\n各位代表：\n现在，我代表人民政府向大会报告工作。\n{page}");
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&report);
+        let from_gbk = extract_bytes("gbk", &gbk, None).unwrap();
+        assert_eq!(from_gbk.encoding, "GB18030");
+        assert_eq!(key(&from_gbk), alone, "{} as a GBK report", t["report"]);
+        pairs += 1;
+    }
+    assert!(pairs >= 8, "{pairs} reports with both paragraphs");
+}
+
+/// The six forms the extractor must read right, each in its own words.
+#[test]
+fn target_paragraphs_of_every_form() {
+    let read = |text: &str, year: Option<i32>| -> Vec<(Section, i32, String, f64, Qualifier)> {
+        extract_bytes("t", text.as_bytes(), year)
+            .unwrap()
+            .quantities
+            .into_iter()
+            .map(|q| (q.section, q.year, q.indicator, q.value, q.qualifier))
+            .collect()
+    };
+    let plan = |y: i32, id: &str, v: f64, q: Qualifier| (Section::Plan, y, id.to_string(), v, q);
+    let cases = [
+        // A bare target paragraph with no heading and no year: targets of the year given.
+        (
+            "主要预期目标是：地区生产总值增长7%以上；城镇新增就业12万人。",
+            Some(2018),
+            vec![
+                plan(2018, "gdp_real_growth", 7.0, Qualifier::AtLeast),
+                plan(2018, "urban_new_jobs", 12.0, Qualifier::Other),
+            ],
+        ),
+        // 今年 in a report of the plan year.
+        (
+            "今年全省生产总值增长6.5%左右。",
+            Some(2017),
+            vec![plan(2017, "gdp_real_growth", 6.5, Qualifier::About)],
+        ),
+        // 20XX年 names the plan year.
+        (
+            "2019年全市发展的主要预期目标是：一般公共预算收入增长5%。",
+            None,
+            vec![plan(2019, "gpbr_growth", 5.0, Qualifier::Other)],
+        ),
+        // A national range (its upper bound is checked below).
+        (
+            "国内生产总值增长6%—6.5%。",
+            Some(2019),
+            vec![plan(2019, "gdp_real_growth", 6.0, Qualifier::Range)],
+        ),
+        // A CPI ceiling, with or without 以内.
+        (
+            "居民消费价格涨幅控制在3%以内，城镇调查失业率控制在5.5%。",
+            Some(2020),
+            vec![
+                plan(2020, "cpi", 3.0, Qualifier::AtMost),
+                plan(2020, "urban_unemployment_rate", 5.5, Qualifier::AtMost),
+            ],
+        ),
+        // A distributive list of urban and rural incomes, and a trailing qualifier for the whole list
+        // (the fixture's convention: 分别增长6%、9%左右 is about 6 and about 9).
+        (
+            "今年城镇和农村居民人均可支配收入分别增长8%和9%左右，规模以上工业增加值、社会消费品零售总额分别增长6%、9%左右。",
+            Some(2019),
+            vec![
+                plan(2019, "urban_disp_income_growth", 8.0, Qualifier::About),
+                plan(2019, "rural_disp_income_growth", 9.0, Qualifier::About),
+                plan(
+                    2019,
+                    "industrial_va_above_size_growth",
+                    6.0,
+                    Qualifier::About,
+                ),
+                plan(2019, "retail_sales_growth", 9.0, Qualifier::About),
+            ],
+        ),
+    ];
+    for (text, year, expected) in cases {
+        assert_eq!(read(text, year), expected, "{text}");
+    }
+    let q = extract_bytes("t", "国内生产总值增长6%—6.5%。".as_bytes(), Some(2019)).unwrap();
+    assert_eq!(q.quantities[0].value_hi, Some(6.5));
+    // Results say so: a past year, 过去一年, a target exceeded.
+    let r = read(
+        "过去一年，地区生产总值增长6.8%。城镇新增就业13万人，超过全年预期目标。",
+        Some(2019),
+    );
+    assert!(
+        r.iter().all(|q| q.0 == Section::Review && q.1 == 2018),
+        "{r:?}"
+    );
+}

@@ -140,6 +140,14 @@ pub const NAMES: &[Name] = &[
         ids: GPBR,
     },
     Name {
+        text: "地方财政一般预算收入",
+        ids: GPBR,
+    },
+    Name {
+        text: "公共财政收入",
+        ids: GPBR,
+    },
+    Name {
         text: "全社会固定资产投资",
         ids: FAI,
     },
@@ -174,6 +182,14 @@ pub const NAMES: &[Name] = &[
     Name {
         text: "进出口总额",
         ids: TRADE,
+    },
+    Name {
+        text: "实际使用外商直接投资",
+        ids: FDI,
+    },
+    Name {
+        text: "实际利用外商直接投资",
+        ids: FDI,
     },
     Name {
         text: "实际使用外资",
@@ -216,6 +232,17 @@ pub const NAMES: &[Name] = &[
         ids: UNEMPLOYMENT,
     },
 ];
+
+/// Can a level of this indicator be measured in `unit`? Amounts need a currency, jobs persons, rates a
+/// percentage; a count (在15个副省级城市中) near 地区生产总值 is not the region's output.
+pub fn level_unit_fits(level_id: &str, unit: &str) -> bool {
+    match level_id {
+        "urban_new_jobs" => unit.ends_with("persons"),
+        "urban_unemployment_rate" | "cpi" => unit == "pct",
+        "energy_intensity" => true,
+        _ => unit.ends_with("CNY") || unit.ends_with("USD"),
+    }
+}
 
 /// Indicators that are always levels whatever the verb (counts, rates).
 pub const ALWAYS_LEVEL: &[&str] = &["urban_new_jobs", "urban_unemployment_rate"];

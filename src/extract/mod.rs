@@ -3,11 +3,14 @@
 //! The report is decoded ([`text::decode`]: UTF-8 or GB18030/GBK) and normalised one character for one
 //! (full-width digits and signs), so every span is a character offset into the decoded text. Then:
 //!
-//! 1. **Sections.** A heading `一、…` containing 回顾 or 过去 starts the review of the ending year:
-//!    quantities there are *results*. Any other heading starts the plan: quantities there are *targets*.
-//!    Text before the first heading counts as review.
-//! 2. **Years.** The plan year comes from “2023年…目标”, else from the review heading + 1; `--year`
-//!    overrides it.
+//! 1. **Target or result** is decided per quantity from what its sentence says ([`cues`]): a time
+//!    reference (2023年, 今年, 明年, 过去一年), plan words (预期目标, 力争, 确保) against result words
+//!    (预计全年, 增长了, 同比增长), then the sentence before it in the paragraph; a section heading
+//!    (`一、2022年工作回顾` → results, any other `一、…` → targets) is only the prior for a paragraph
+//!    that says nothing. A pasted paragraph, a page and a whole report are read the same way.
+//! 2. **Years.** The plan year comes from `--year`, else “2023年…目标”, else a review heading + 1, else
+//!    the report's date (given in December → the next year). 今年 is the plan year, or the ending year
+//!    in a report given in December (or one that speaks of 明年).
 //! 3. **Quantities.** An Arabic number (or a range `X—Y`, `X%-Y%`, `X至Y`) with an optional magnitude
 //!    (万, 亿, 万亿) and a unit or measure word, or a Chinese numeral after a verb such as 新增 / 建设 (二十万套).
 //!    Skipped: numbers inside quotation marks or book-title marks (“人才金政50条”, 《…》), ordinals (第2位),
@@ -38,6 +41,7 @@ use lexicon::{
     QUALIFIER_BEFORE, chinese_number, unit_code,
 };
 
+mod cues;
 mod phrases;
 mod scan;
 use phrases::*;
@@ -122,11 +126,11 @@ pub fn extract_text(
         Some(y) => y,
         None => {
             return Err(Error::Config(
-                "cannot tell which year the report plans for (no “20XX年…目标” and no “20XX年工作回顾”); pass --year".into(),
+                "cannot tell which year the report plans for (no “20XX年…目标”, no “20XX年工作回顾” and no date such as “2022年12月28日”); pass --year".into(),
             ));
         }
     };
-    let secs = sections(&doc);
+    let reading = cues::Reading::new(&doc, plan_year);
     let region_zh = patterns().region.captures(&doc.s).map(|c| c[1].to_string());
     let mut ex = Extraction {
         encoding,
@@ -141,12 +145,29 @@ pub fn extract_text(
     let mut mentions = find_mentions(&doc);
     mentions.sort_by_key(|m| m.span.0);
     let mut used_mentions = vec![false; mentions.len()];
+    // The decision brought forward from the text before (see `cues`).
+    let mut carry: Option<Section> = None;
+    let mut colon_before = false;
+    let year_of = |section: Section, named: Option<i32>| match section {
+        Section::Plan => named.filter(|&y| y > plan_year).unwrap_or(plan_year),
+        Section::Review => plan_year - 1,
+    };
     for (s0, s1) in sentences(&doc) {
-        let section = section_at(&secs, s0);
-        let year = match section {
-            Section::Plan => plan_year,
-            Section::Review => plan_year - 1,
-        };
+        let first_in_line = s0 == 0 || doc.chars[s0 - 1] == '\n';
+        if first_in_line
+            && !colon_before
+            && let Some(h) = reading.heading_at(s0)
+        {
+            carry = Some(h);
+        }
+        colon_before = doc.slice(s0, s1).trim_end().ends_with(['：', ':']);
+        let cues = reading.cues(&doc, s0, s1);
+        let carry_in = carry;
+        let (section, _) = cues::decide(&cues, s1, carry_in);
+        let year = year_of(section, None);
+        if cues::decides(&cues) {
+            carry = Some(section);
+        }
         let sentence = doc.slice(s0, s1).trim().to_string();
         let (f0, f1) = (
             found.partition_point(|f| f.span.0 < s0),
@@ -160,35 +181,54 @@ pub fn extract_text(
         let sentence_mentions: Vec<usize> =
             (m0..m1).filter(|&i| mentions[i].span.1 <= s1).collect();
         let preliminary_sentence = sentence.contains("预计");
-        // Distributive assignment: names before 分别, numbers after it.
-        let fenbie = doc
-            .slice(s0, s1)
-            .find("分别")
-            .map(|b| s0 + doc.slice(s0, s1)[..b].chars().count());
-        let mut distributive: Vec<(&'static str, &'static str)> = Vec::new();
-        if let Some(fb) = fenbie {
-            for &mi in sentence_mentions
+        // Distributive assignment: names before each 分别, numbers after it (a sentence may have
+        // several lists: …分别增长8%和9%，规模以上工业增加值、社会消费品零售总额分别增长6%、9%).
+        let sentence_text = doc.slice(s0, s1);
+        let fenbies: Vec<usize> = sentence_text
+            .match_indices("分别")
+            .map(|(b, _)| s0 + sentence_text[..b].chars().count())
+            .collect();
+        let mut lists: Vec<Vec<(&'static str, &'static str)>> = Vec::new();
+        for (k, &fb) in fenbies.iter().enumerate() {
+            let from = if k == 0 { s0 } else { fenbies[k - 1] + 2 };
+            // The names in the clause that leads to 分别; if it has none, those before it since the
+            // previous list (城镇居民人均可支配收入X元，农民人均纯收入Y元，扣除价格因素，分别增长a%和b%).
+            let lead = (from..fb)
+                .rev()
+                .find(|&i| is_clause_end(doc.chars[i]))
+                .map_or(from, |i| i + 1);
+            let before: Vec<usize> = sentence_mentions
                 .iter()
-                .filter(|&&mi| mentions[mi].span.1 <= fb)
+                .copied()
+                .filter(|&mi| mentions[mi].span.0 >= from && mentions[mi].span.1 <= fb)
+                .collect();
+            let clause_start = if before.iter().any(|&mi| mentions[mi].span.0 >= lead)
+                || subject(&doc, lead, fb).is_some()
             {
-                // Only names in the clause that leads to 分别.
-                let clause_start = (s0..fb)
-                    .rev()
-                    .find(|&i| is_clause_end(doc.chars[i]))
-                    .map_or(s0, |i| i + 1);
+                lead
+            } else {
+                from
+            };
+            let mut names = Vec::new();
+            for &mi in &before {
                 if mentions[mi].span.0 >= clause_start {
                     if mentions[mi].text == "城乡居民人均可支配收入" {
-                        distributive.extend_from_slice(URBAN_RURAL);
+                        names.extend_from_slice(URBAN_RURAL);
                     } else {
-                        distributive.extend_from_slice(mentions[mi].ids);
+                        names.extend_from_slice(mentions[mi].ids);
                     }
                     used_mentions[mi] = true;
                 }
             }
+            lists.push(names);
         }
+        let mut list_of = usize::MAX;
         let mut dist_index = 0;
         let mut prev_change: Option<bool> = None;
         let mut prev_end = s0;
+        let mut list: Vec<usize> = Vec::new();
+        let mut prev_start: Option<usize> = None;
+        let mut prev_mention: Option<usize> = None;
         for &f in &in_sentence {
             let clause_start = (s0..f.num_start)
                 .rev()
@@ -213,7 +253,17 @@ pub fn extract_text(
                     !window[*e..].starts_with('到') && !window[*e..].starts_with('至')
                 })
                 .map(|(_, _, dec)| dec);
-            let after_fenbie = fenbie.is_some_and(|fb| fb < f.num_start);
+            // The list this number is in: the last 分别 before it.
+            let in_list = fenbies
+                .partition_point(|&fb| fb < f.num_start)
+                .checked_sub(1);
+            let after_fenbie = in_list.is_some();
+            if let Some(k) = in_list
+                && k != list_of
+            {
+                list_of = k;
+                dist_index = 0;
+            }
             if change.is_none() && after_fenbie {
                 change = prev_change;
             }
@@ -225,6 +275,8 @@ pub fn extract_text(
             };
             // Indicator.
             let mut indicator: Option<String> = None;
+            let mut named_by: Option<usize> = None;
+            let distributive: &[(&str, &str)] = in_list.map_or(&[], |k| &lists[k]);
             if after_fenbie && dist_index < distributive.len() {
                 let (g, l) = distributive[dist_index];
                 dist_index += 1;
@@ -242,10 +294,20 @@ pub fn extract_text(
                 // no subject of its own (…完成4500亿元，同比增长4% vs …增长5%，其中税收收入增长6%).
                 let own_subject = between.contains(is_clause_end)
                     && subject(&doc, clause_start, f.num_start).is_some();
+                // An average over several years (“十三五”时期年均增长6.4%) is not the year's figure.
+                let average = window.contains("年均");
+                // Past a quantity that did not take this name (经济总量跨越4万亿元、5万亿元), it does not
+                // carry to the next one either.
+                let passed = prev_start.is_some_and(|p| mentions[mi].span.1 <= p)
+                    && prev_mention != Some(mi);
                 if between.chars().count() <= 25
                     && !share
                     && !own_subject
+                    && !average
+                    && !passed
                     && mentions[mi].ids.len() == 1
+                    && (basis == Basis::Growth
+                        || lexicon::level_unit_fits(mentions[mi].ids[0].1, f.unit))
                 {
                     let (g, l) = mentions[mi].ids[0];
                     let mut g = g;
@@ -262,6 +324,7 @@ pub fn extract_text(
                     }
                     indicator = Some(if basis == Basis::Growth { g } else { l }.to_string());
                     used_mentions[mi] = true;
+                    named_by = Some(mi);
                 }
             }
             let indicator =
@@ -279,11 +342,34 @@ pub fn extract_text(
                 Some(hi) if decrease => (-hi, Some(-f.value)),
                 hi => (sign * f.value, hi.map(|v| sign * v)),
             };
+            // A list after 分别 with one qualifier at its end (分别增长6%、9%左右): it belongs to every
+            // bare number of the list.
+            let joined = after_fenbie
+                && doc
+                    .slice(prev_end, f.num_start)
+                    .chars()
+                    .all(|c| matches!(c, '、' | '和' | '及' | '与' | ' '));
+            if !joined {
+                list.clear();
+            }
+            if after_fenbie && f.value_hi.is_none() {
+                if qualifier == Qualifier::Other {
+                    list.push(ex.quantities.len());
+                } else {
+                    for &i in &list {
+                        ex.quantities[i].qualifier = qualifier;
+                    }
+                    list.clear();
+                }
+            }
             prev_change = change;
             prev_end = end;
+            prev_start = Some(f.num_start);
+            prev_mention = named_by;
+            let (section, named) = cues::decide(&cues, f.num_start, carry_in);
             ex.quantities.push(Quantity {
                 section,
-                year,
+                year: year_of(section, named),
                 indicator,
                 value,
                 value_hi,

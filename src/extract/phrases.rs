@@ -69,6 +69,9 @@ pub(super) const LEADING_VERBS: &[&str] = &[
     "扩大到",
     "扩大",
     "按可比价格计算",
+    "扣除价格因素",
+    "实际",
+    "名义",
     "按可比口径",
     "可比口径",
     "同口径",
@@ -77,6 +80,8 @@ pub(super) const LEADING_VERBS: &[&str] = &[
     "较上年",
 ];
 pub(super) const TRAILING_WORDS: &[&str] = &[
+    "增长了",
+    "下降了",
     "同比分别增长",
     "分别增长",
     "同比增长",

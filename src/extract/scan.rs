@@ -10,6 +10,7 @@ pub(super) struct Patterns {
     pub(super) plan_year: Regex,
     pub(super) review_year: Regex,
     pub(super) region: Regex,
+    pub(super) date: Regex,
 }
 
 pub(super) fn patterns() -> &'static Patterns {
@@ -30,9 +31,11 @@ pub(super) fn patterns() -> &'static Patterns {
             quantity: Regex::new(&quantity).expect("static pattern"),
             chinese: Regex::new(&chinese).expect("static pattern"),
             names: Regex::new(&names).expect("static pattern"),
-            plan_year: Regex::new(r"(\d{4})年[^。\n]{0,16}?(?:目标|预期)").expect("static pattern"),
+            plan_year: Regex::new(r"(\d{4})年[^。\n]{0,16}?(?:目标|预期|工作安排|工作部署|总体部署)")
+                .expect("static pattern"),
             review_year: Regex::new(r"(\d{4})年(?:工作)?回顾|过去的(\d{4})年").expect("static pattern"),
             region: Regex::new(r"在(\S{2,8}?[市省县区])第").expect("static pattern"),
+            date: Regex::new(r"(\d{4})年(\d{1,2})月\d{1,2}日").expect("static pattern"),
         }
     })
 }
@@ -164,43 +167,9 @@ pub(super) fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
 }
 
 /// Section of every character, from the headings.
-pub(super) fn sections(doc: &Doc) -> Vec<(usize, Section)> {
-    let mut out = vec![(0, Section::Review)];
-    let mut line_start = 0;
-    for (i, &c) in doc.chars.iter().chain(std::iter::once(&'\n')).enumerate() {
-        if c != '\n' {
-            continue;
-        }
-        let line: String = doc.slice(line_start, i);
-        let t = line.trim_start();
-        let numeral_len = t
-            .chars()
-            .take_while(|c| "一二三四五六七八九十".contains(*c))
-            .count();
-        let is_heading =
-            numeral_len > 0 && t.chars().nth(numeral_len) == Some('、') && t.chars().count() < 60;
-        if is_heading {
-            let section = if t.contains("回顾") || t.contains("过去") {
-                Section::Review
-            } else {
-                Section::Plan
-            };
-            out.push((line_start, section));
-        }
-        line_start = i + 1;
-    }
-    out
-}
-
-pub(super) fn section_at(sections: &[(usize, Section)], pos: usize) -> Section {
-    sections
-        .iter()
-        .rev()
-        .find(|(s, _)| *s <= pos)
-        .map_or(Section::Review, |s| s.1)
-}
-
-/// Infer the year a report plans for.
+/// Infer the year a report plans for: a year named with its targets (2023年…目标), else the year after
+/// a review heading's (2022年工作回顾), else from the report's date (——2022年12月28日…: a report given
+/// from October on plans for the next year, an earlier one for its own).
 pub fn infer_plan_year(text: &str) -> Option<i32> {
     let p = patterns();
     let valid = |y: i32| (1949..=2100).contains(&y);
@@ -221,6 +190,11 @@ pub fn infer_plan_year(text: &str) -> Option<i32> {
         })
         .find(|&y| valid(y))
         .map(|y| y + 1)
+        .or_else(|| {
+            super::cues::report_date(text)
+                .filter(|(y, _)| valid(*y))
+                .map(|(y, month)| if month >= 10 { y + 1 } else { y })
+        })
 }
 
 pub(super) struct Found {
@@ -340,6 +314,13 @@ pub(super) fn find_mentions(doc: &Doc) -> Vec<Mention> {
         .filter_map(|m| {
             let text = m.as_str();
             let name = NAMES.iter().find(|n| n.text == text)?;
+            // 万元GDP水耗, 单位GDP电耗: GDP as the denominator of another measure.
+            let before = doc.slice(doc.c(m.start()).saturating_sub(2), doc.c(m.start()));
+            if name.ids.first().is_some_and(|i| i.0 == "gdp_real_growth")
+                && (before == "万元" || before == "单位" || before.ends_with('每'))
+            {
+                return None;
+            }
             Some(Mention {
                 span: (doc.c(m.start()), doc.c(m.end())),
                 ids: name.ids,
