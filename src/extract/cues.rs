@@ -5,10 +5,10 @@
 //! each quantity is read against the cues of its own sentence, strongest first:
 //!
 //! 1. **Time.** The nearest time reference before it in the sentence: a year (the plan year or later →
-//!    target; earlier → result; not a year of comparison such as 比2022年 or 2018年以来), 明年 / 新的一年
-//!    (target), 过去一年 / 去年 / 即将过去 (result), and 今年, which is the plan year in a report given in
-//!    the plan year and the ending year in one given in December (the report's date, else whether it
-//!    speaks of 明年).
+//!    target; earlier → result), 明年 / 新的一年 (target), 过去一年 / 去年 / 即将过去 (result), and 今年,
+//!    which is the plan year in a report given in the plan year and the ending year in one given in
+//!    December (the report's date, else whether it speaks of 明年). Not a base of comparison (比2022年,
+//!    比去年增加) and not a start (2018年以来).
 //! 2. **Plan or result words** anywhere in the sentence, the nearest before the quantity first:
 //!    预期目标, 主要目标, 目标是, 力争, 确保, 争取, 计划 against 预计全年, 增长了, 完成了, 过去, 五年来,
 //!    同比增长; a plan word after 超过 / 完成 / 实现 (超过全年预期目标) speaks of a result.
@@ -164,7 +164,9 @@ impl Reading {
                 push(i + 5, section, Some(year), Strength::Time);
                 continue;
             }
-            if at(i, "今年") && !at(i + 2, "以来") {
+            // A time word after 比 / 较 / 与 is a base of comparison (比去年增加8000亿元).
+            let compared = i > 0 && COMPARISON.contains(&chars[i - 1]);
+            if at(i, "今年") && !at(i + 2, "以来") && !compared {
                 push(i + 2, self.this_year, None, Strength::Time);
             }
             if at(i, "今年以来") {
@@ -179,6 +181,9 @@ impl Reading {
                 (WEAK_RESULT, Section::Review, Strength::Weak),
             ];
             for (words, section, strength) in lists {
+                if strength == Strength::Time && compared {
+                    continue;
+                }
                 for w in words {
                     if at(i, w) {
                         let met = section == Section::Plan
