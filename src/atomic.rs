@@ -57,6 +57,24 @@ fn parent_dir(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// The UTF-8 byte-order mark: Excel and WPS read a CSV as UTF-8 only when it starts with one (without
+/// it, Chinese text is garbled on a Chinese Windows).
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Put [`UTF8_BOM`] before every `.csv` of a set of files (other files are left as they are).
+pub fn with_csv_bom(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    files
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name.ends_with(".csv") && !bytes.starts_with(UTF8_BOM) {
+                (name, [UTF8_BOM, &bytes].concat())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect()
+}
+
 /// Write files atomically into `dir`: each goes to a temporary file next to its destination first;
 /// only when all are written are they renamed into place. Existing files are set aside first and put
 /// back if any rename fails, so on error every file holds what it held before. Destinations are

@@ -23,5 +23,6 @@ fn main() -> ExitCode {
         Err(e) => return console::clap_exit(&e),
     };
     cli::set_quiet(cli.quiet);
+    cli::set_bom(!cli.no_bom);
     cli::dispatch(cli.command)
 }

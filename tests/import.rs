@@ -134,14 +134,23 @@ fn the_readme_steps_end_with_an_assessment() {
     assert!(tmp.path().join("mycity/indicators.csv").is_file());
 }
 
-/// `run` writes assessment.xlsx beside the CSVs with the same numbers as assessment.csv.
+/// `run` writes assessment.xlsx beside the CSVs with the same numbers as assessment.csv, which is UTF-8
+/// with a byte-order mark (without it under `--no-bom`).
 #[test]
 fn assessment_xlsx_has_the_numbers_of_assessment_csv() {
     use calamine::{Data, Reader, open_workbook_auto};
     let tmp = tempfile::tempdir().unwrap();
     let out = common::indicast(tmp.path(), ["run", "--no-charts", "--out", "o"]);
     assert!(out.status.success(), "{}", common::describe(&out));
-    let mut rdr = csv::Reader::from_path(tmp.path().join("o/assessment.csv")).unwrap();
+    // assessment.csv as Excel reads it: UTF-8 with a byte-order mark; `--no-bom` for pipelines.
+    let text = common::result_csv(&tmp.path().join("o/assessment.csv"));
+    let plain = common::indicast(tmp.path(), ["run", "--no-charts", "--no-bom", "-o", "p"]);
+    assert!(plain.status.success(), "{}", common::describe(&plain));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("p/assessment.csv")).unwrap(),
+        text
+    );
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let head = rdr.headers().unwrap().clone();
     let col = |n: &str| head.iter().position(|h| h == n).unwrap();
     let csv_rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();

@@ -429,7 +429,7 @@ fn scenario_and_required_commands_write_their_files() {
     );
     assert_eq!(bad.status.code(), Some(2), "{}", common::describe(&bad));
     assert!(common::stderr(&bad).contains("is not a target"));
-    let text = std::fs::read_to_string(tmp.path().join("sc/scenario_results.csv")).unwrap();
+    let text = common::result_csv(&tmp.path().join("sc/scenario_results.csv"));
     assert!(text.starts_with(
         "scenario,region,indicator,year,target,qualifier,mean,lo80,hi80,lo95,hi95,p_met"
     ));
@@ -439,7 +439,7 @@ fn scenario_and_required_commands_write_their_files() {
         "engine + 3 scenarios × 10 targets"
     );
     // Every forecast series, not only those with targets, under every scenario.
-    let series = std::fs::read_to_string(tmp.path().join("sc/scenario_series.csv")).unwrap();
+    let series = common::result_csv(&tmp.path().join("sc/scenario_series.csv"));
     assert!(series.starts_with("scenario,region,indicator,year,mean,lo80,hi80,lo95,hi95"));
     let engine_rows = series.lines().filter(|l| l.starts_with("engine,")).count();
     assert!(engine_rows > 10, "{engine_rows}");
@@ -451,7 +451,7 @@ fn scenario_and_required_commands_write_their_files() {
     )
     .unwrap();
     scenario(&[&files[0], "y2021.toml"], "two", "500");
-    let series = std::fs::read_to_string(tmp.path().join("two/scenario_series.csv")).unwrap();
+    let series = common::result_csv(&tmp.path().join("two/scenario_series.csv"));
     assert!(
         series
             .lines()

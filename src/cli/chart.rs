@@ -9,14 +9,25 @@ pub(crate) struct RedrawArgs {
     /// Chart kind.
     #[arg(value_parser = ["scorecard", "fan", "backtest", "scenarios", "required"])]
     kind: String,
-    /// Directory with the result CSVs.
-    #[arg(long, default_value = "out", value_name = "DIR")]
+    /// Directory with the result CSVs (the --out of the run).
+    #[arg(
+        short = 'i',
+        long,
+        visible_alias = "input",
+        default_value = "out",
+        value_name = "DIR"
+    )]
     from: PathBuf,
     /// Series for fan and backtest charts, Region.indicator.
     #[arg(long)]
     target: Option<String>,
     /// Output file [default: DIR/charts/KIND.FORMAT].
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        visible_alias = "output",
+        value_name = "FILE"
+    )]
     output: Option<PathBuf>,
     #[command(flatten)]
     chart: ChartArgs,

@@ -16,7 +16,7 @@ pub(crate) struct ExtractArgs {
     #[arg(long, value_name = "NAME")]
     region: Option<String>,
     /// Output directory.
-    #[arg(long, default_value = "out", value_name = "DIR")]
+    #[arg(short = 'o', long, default_value = "out", value_name = "DIR")]
     out: PathBuf,
     /// A report without targets is not an error: write an empty targets.csv and exit 1.
     #[arg(long)]
@@ -68,7 +68,7 @@ pub(super) fn extract(args: ExtractArgs) -> ExitCode {
     let owned: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     if let Err(e) =
         OutputSet::begin_reading(&out, &owned, std::slice::from_ref(&path)).and_then(|set| {
-            report::write_atomic(set.dir(), &files)?;
+            report::write_atomic(set.dir(), &for_excel(files))?;
             set.commit()
         })
     {

@@ -15,7 +15,7 @@ pub(super) fn long_about() -> String {
          forecast, plus {{model}}, {{model}}-lo-{{level}}, {{model}}-hi-{{level}} per --models entry. Models: {}; \
          the combination pools {pooled}. A large file is streamed (any size, bounded memory; see \
          --stream); `-` means stdin / stdout.\n\n\
-         Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 --output fc.csv",
+         Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 -o fc.csv",
         MODELS.join(", ")
     )
 }
@@ -88,7 +88,7 @@ pub(super) fn forecast(args: ForecastArgs) -> ExitCode {
     drop(working);
     failed.extend(out.failed.iter().cloned());
     // Written row by row (into a temporary file renamed at the end), not rendered in memory.
-    let written = write_output_with("--output", &panel.output, &panel.input, |w| {
+    let written = write_output_with("--out", &panel.output, &panel.input, |w| {
         indicast::generic::write_csv(&out, &levels, &models, &cols, w).map(|()| ((), true))
     });
     if let Err(e) = written {
@@ -147,7 +147,7 @@ pub(super) fn backtest(args: BacktestArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    if let Err(e) = write_output("--output", &panel.output, &panel.input, bytes) {
+    if let Err(e) = write_output("--out", &panel.output, &panel.input, bytes) {
         return fail(e);
     }
     let pct: Vec<String> = levels
@@ -233,7 +233,7 @@ fn forecast_streamed(
         }
     };
     // A file is kept only if the input could be streamed (otherwise it is read whole instead).
-    let streamed = write_output_with("--output", &panel.output, &panel.input, |w| {
+    let streamed = write_output_with("--out", &panel.output, &panel.input, |w| {
         forecast_file(input, cols, h, levels, models, w, &mut progress).map(|s| {
             let keep = matches!(s, Streamed::Done(_));
             (s, keep)

@@ -39,6 +39,26 @@ pub(crate) struct Cli {
     /// No progress indicators on the terminal (they are off anyway when stderr is not a terminal).
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,
+    /// Result CSVs without the UTF-8 byte-order mark that Excel/WPS need to show Chinese text (for
+    /// pipelines). `forecast`/`backtest` output and `import` never have one.
+    #[arg(long, global = true)]
+    pub(crate) no_bom: bool,
+}
+
+static BOM: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Write result CSVs with or without the UTF-8 byte-order mark (`--no-bom`).
+pub(crate) fn set_bom(bom: bool) {
+    BOM.store(bom, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The files of a result set as written: CSVs with the UTF-8 byte-order mark unless `--no-bom`.
+pub(crate) fn for_excel(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    if BOM.load(std::sync::atomic::Ordering::Relaxed) {
+        report::with_csv_bom(files)
+    } else {
+        files
+    }
 }
 
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -144,7 +164,7 @@ pub(crate) enum Command {
     /// Writes unique_id, ds, cutoff, y, mean, lo-…, hi-… (and per-model columns) and prints sMAPE, MASE
     /// and interval coverage of the combination and of every model.
     ///
-    /// Example: indicast backtest --input panel.csv --horizon 6 --windows 3 --step 1 --output cv.csv
+    /// Example: indicast backtest --input panel.csv --horizon 6 --windows 3 --step 1 -o cv.csv
     Backtest(forecast::BacktestArgs),
     /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
     ///
@@ -152,7 +172,7 @@ pub(crate) enum Command {
     /// observations_used.csv, backtest.csv), scenarios (scenario_results.csv), required
     /// (required.csv, required_curve.csv).
     ///
-    /// Example: indicast chart fan --target Zibo.gdp_real_growth --lang en --format svg --output fan.svg
+    /// Example: indicast chart fan --target Zibo.gdp_real_growth --lang en --format svg -o fan.svg
     Chart(chart::RedrawArgs),
     /// The driver value at which a target reaches a given probability of being met.
     ///
@@ -196,7 +216,7 @@ pub(crate) fn dispatch(command: Command) -> ExitCode {
 #[derive(Debug, Clone, clap::Args)]
 struct PanelArgs {
     /// Input CSV (long format), or - for stdin.
-    #[arg(long)]
+    #[arg(short = 'i', long)]
     input: String,
     /// Interval levels in percent (repeatable; 95 and 0.95 mean the same) [default: 80 and 95].
     #[arg(long = "level", value_parser = level_percent)]
@@ -211,7 +231,13 @@ struct PanelArgs {
     #[arg(long, default_value = "y")]
     target_col: String,
     /// Output CSV, or - for stdout.
-    #[arg(long, default_value = "-")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        visible_alias = "output",
+        default_value = "-",
+        value_name = "FILE"
+    )]
     output: String,
 }
 
@@ -294,7 +320,7 @@ struct McArgs {
     #[arg(long, default_value_t = 2023)]
     seed: u64,
     /// Output directory.
-    #[arg(long, default_value = "out", value_name = "DIR")]
+    #[arg(short = 'o', long, default_value = "out", value_name = "DIR")]
     out: PathBuf,
     /// Tolerance of 'about' growth targets in percentage points.
     #[arg(long, default_value_t = 0.5, value_name = "PP")]

@@ -13,7 +13,7 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "YEAR[PERIOD]")]
     as_of: Option<AsOf>,
     /// Output directory (created if missing; files are replaced atomically).
-    #[arg(long, default_value = "out", value_name = "DIR")]
+    #[arg(short = 'o', long, default_value = "out", value_name = "DIR")]
     out: PathBuf,
     /// Read the input CSVs from this directory instead of the bundled data.
     #[arg(long, value_name = "DIR")]
@@ -113,7 +113,8 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    if let Err(e) = report::write_atomic(set.dir(), &files) {
+    let n_files = files.len();
+    if let Err(e) = report::write_atomic(set.dir(), &for_excel(files)) {
         return fail(e);
     }
     let mut chart_note = String::new();
@@ -136,11 +137,7 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
         errln!("warning: {w}");
     }
     out!("{}", report::summary_table(&result));
-    outln!(
-        "wrote {} files to {}{chart_note}",
-        files.len(),
-        out.display()
-    );
+    outln!("wrote {n_files} files to {}{chart_note}", out.display());
     if result.assessments.iter().any(|a| a.p_met.is_none()) {
         ExitCode::from(1)
     } else {

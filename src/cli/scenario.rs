@@ -129,10 +129,10 @@ pub(super) fn scenario(args: ScenarioArgs) -> ExitCode {
     if let Err(e) = OutputSet::begin_reading(&mc.out, &owned, &inputs).and_then(|set| {
         report::write_atomic(
             set.dir(),
-            &[
+            &for_excel(vec![
                 ("scenario_results.csv".into(), results),
                 ("scenario_series.csv".into(), series_csv),
-            ],
+            ]),
         )?;
         for (v, chart) in views.iter().zip(&charts) {
             report::scenario_chart(v.run, v.names, v.outcomes, &style, &set.dir().join(chart))?;
@@ -317,7 +317,10 @@ pub(super) fn required(args: RequiredArgs) -> ExitCode {
     .and_then(|set| {
         report::write_atomic(
             set.dir(),
-            &[("required.csv".into(), a), ("required_curve.csv".into(), b)],
+            &for_excel(vec![
+                ("required.csv".into(), a),
+                ("required_curve.csv".into(), b),
+            ]),
         )?;
         indicast::charts::required_curve(&data, &style, &set.dir().join(&chart))?;
         set.commit()

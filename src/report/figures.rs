@@ -348,6 +348,7 @@ fn read_rows(path: &Path) -> Result<Vec<std::collections::HashMap<String, String
         path: path.to_path_buf(),
         source,
     })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let file = path.display().to_string();
     let headers = rdr

@@ -98,3 +98,12 @@ pub fn change_later_values(from: &Path, to: &Path, after: i32) -> usize {
 pub fn point(year: i32, value: f64) -> Point {
     Point::synthetic(year, value)
 }
+
+/// A result CSV written by the binary, as text without its UTF-8 byte-order mark (which it must have:
+/// Excel and WPS read Chinese text in a CSV only with one).
+pub fn result_csv(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.strip_prefix('\u{feff}')
+        .unwrap_or_else(|| panic!("{} has no UTF-8 byte-order mark", path.display()))
+        .to_string()
+}
