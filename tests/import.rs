@@ -176,3 +176,35 @@ fn assessment_xlsx_has_the_numbers_of_assessment_csv() {
     // Chinese names for a person reading it.
     assert!(rows.iter().any(|x| x[0] == "淄博市"));
 }
+
+/// `run` writes assessment.json for tools: the rows of assessment.csv with numbers as numbers.
+#[test]
+fn assessment_json_has_the_rows_of_assessment_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::indicast(tmp.path(), ["run", "--no-charts", "-o", "o"]);
+    assert!(out.status.success(), "{}", common::describe(&out));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("o/assessment.json")).unwrap(),
+    )
+    .unwrap();
+    let mut rdr = csv::Reader::from_path(tmp.path().join("o/assessment.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let array = json.as_array().unwrap();
+    assert_eq!(array.len(), rows.len());
+    for (obj, row) in array.iter().zip(&rows) {
+        for (h, cell) in head.iter().zip(row.iter()) {
+            let v = &obj[h];
+            match cell.parse::<f64>() {
+                Ok(x) if !["as_of", "text"].contains(&h) => {
+                    assert!(
+                        (v.as_f64().unwrap() - x).abs() < 1e-12,
+                        "{h}: {v} vs {cell}"
+                    )
+                }
+                _ if cell.is_empty() && !v.is_string() => assert!(v.is_null(), "{h}: {v}"),
+                _ => assert_eq!(v.as_str(), Some(cell), "{h}"),
+            }
+        }
+    }
+}

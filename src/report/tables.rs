@@ -3,6 +3,48 @@
 
 use super::*;
 
+/// The assessment for tools: an array of objects with the columns of assessment.csv, numbers as JSON
+/// numbers and empty cells as null (the `text` and `as_of` columns stay strings).
+fn assessment_json(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let text_columns = [
+        "region",
+        "indicator",
+        "qualifier",
+        "basis",
+        "models",
+        "reason",
+        "text",
+        "as_of",
+        "evidence",
+    ];
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = rows
+        .iter()
+        .map(|row| {
+            header
+                .iter()
+                .zip(row)
+                .map(|(h, cell)| {
+                    let value = if text_columns.contains(h) {
+                        serde_json::Value::String(cell.clone())
+                    } else if let Ok(i) = cell.parse::<i64>() {
+                        serde_json::Value::from(i)
+                    } else {
+                        cell.parse::<f64>()
+                            .ok()
+                            .and_then(serde_json::Number::from_f64)
+                            .map_or(serde_json::Value::Null, serde_json::Value::Number)
+                    };
+                    ((*h).to_string(), value)
+                })
+                .collect()
+        })
+        .collect();
+    let mut bytes = serde_json::to_vec_pretty(&rows)
+        .map_err(|e| Error::Render(format!("assessment.json: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// All output files of a run, as (file name, contents).
 pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
@@ -34,35 +76,32 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
         ]);
         row
     });
-    files.push((
-        "assessment.csv".into(),
-        csv_bytes(
-            &[
-                &[
-                    "region",
-                    "indicator",
-                    "year",
-                    "target",
-                    "qualifier",
-                    "basis",
-                ][..],
-                &DIST_COLUMNS,
-                &[
-                    "p_met",
-                    "p_at_or_above",
-                    "n_obs",
-                    "models",
-                    "calibration",
-                    "reason",
-                    "text",
-                    "as_of",
-                    "evidence",
-                ],
-            ]
-            .concat(),
-            rows,
-        )?,
-    ));
+    let rows: Vec<Vec<String>> = rows.collect();
+    let header = [
+        &[
+            "region",
+            "indicator",
+            "year",
+            "target",
+            "qualifier",
+            "basis",
+        ][..],
+        &DIST_COLUMNS,
+        &[
+            "p_met",
+            "p_at_or_above",
+            "n_obs",
+            "models",
+            "calibration",
+            "reason",
+            "text",
+            "as_of",
+            "evidence",
+        ],
+    ]
+    .concat();
+    files.push(("assessment.json".into(), assessment_json(&header, &rows)?));
+    files.push(("assessment.csv".into(), csv_bytes(&header, rows)?));
 
     files.push(("assessment.xlsx".into(), assessment_xlsx(r)?));
 
