@@ -101,7 +101,8 @@ pub struct BacktestData {
     pub title: String,
     /// One-year-ahead forecasts across origins.
     pub points: Vec<(i32, f64, f64, f64, f64)>,
-    /// Coverage: (nominal %, achieved %) pairs, pooled over all series.
+    /// Coverage of this series' backtest: (nominal %, achieved %) pairs (the report states the pooled
+    /// coverage of all series once, in its text).
     pub coverage: Vec<(f64, f64)>,
 }
 
@@ -169,13 +170,20 @@ pub(super) fn backtest_draw<DB: DrawingBackend>(
     legend(&mut chart, s, SeriesLabelPosition::UpperRight)?;
     let mut cov = ChartBuilder::on(&right)
         .caption(
-            s.t("区间覆盖率（全部序列）", "Interval coverage (all series)"),
-            s.font(26.0),
+            format!(
+                "{}{}",
+                s.t(
+                    "区间覆盖率（本序列）n = ",
+                    "Interval coverage, this series: n = "
+                ),
+                d.points.len()
+            ),
+            s.font(24.0),
         )
         .margin(s.px(20.0))
         .x_label_area_size(s.px(60.0))
         .y_label_area_size(s.px(70.0))
-        .build_cartesian_2d(40.0..100.0, 40.0..100.0)?;
+        .build_cartesian_2d(40.0..100.0, 0.0..100.0)?;
     cov.configure_mesh()
         .x_desc(s.t("名义覆盖率（%）", "Nominal (%)"))
         .y_desc(s.t("实际覆盖率（%）", "Achieved (%)"))
@@ -197,7 +205,7 @@ pub(super) fn backtest_draw<DB: DrawingBackend>(
     cov.draw_series(d.coverage.iter().map(|(n, a)| {
         Text::new(
             format!("{}%→{}%", fmt_num(*n, 0), fmt_num(*a, 0)),
-            (*n - 14.0, *a + 3.0),
+            (*n - 14.0, *a + 4.0),
             s.font(18.0),
         )
     }))?;

@@ -72,19 +72,46 @@ pub(super) fn fan<DB: DrawingBackend>(
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
     // Bank of England style bands: 95, 80, 50% nested, darker toward the centre, from the last
-    // observation to the forecast year.
+    // observation to the forecast year. When the series stops before the year of the forecast's
+    // origin (no value for the years in between), the years without data are shaded as such and the
+    // bands stand at the forecast year alone, instead of a fan drawn through the gap as if forecast.
     let last = d.history.last().copied();
+    let gap = last.filter(|l| l.0 < d.year - 1);
+    if let Some(l) = gap {
+        let (y_lo, y_hi) = (ymin - pad, top);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(l.0 as f64 + 0.5, y_lo), ((d.year - 1) as f64 + 0.5, y_hi)],
+                RGBColor(120, 120, 120).mix(0.12).filled(),
+            )))?
+            .label(s.t("无数据年份", "Years without data"))
+            .legend(|(x, y)| {
+                Rectangle::new(
+                    [(x, y - 6), (x + 20, y + 6)],
+                    RGBColor(120, 120, 120).mix(0.25).filled(),
+                )
+            });
+    }
     for (level, alpha) in [(0.95, 0.18), (0.8, 0.3), (0.5, 0.45)] {
         let (lo, hi) = d.dist.interval(level);
-        let x0 = last.map_or(d.year as f64 - 0.5, |l| l.0 as f64);
-        let y0 = last.map_or(d.dist.mean, |l| l.1);
-        let poly = vec![
-            (x0, y0),
-            (d.year as f64, hi),
-            (d.year as f64 + 0.3, hi),
-            (d.year as f64 + 0.3, lo),
-            (d.year as f64, lo),
-        ];
+        let x = d.year as f64;
+        let poly = match last {
+            Some(l) if gap.is_none() => vec![
+                (l.0 as f64, l.1),
+                (x, hi),
+                (x + 0.3, hi),
+                (x + 0.3, lo),
+                (x, lo),
+            ],
+            Some(_) => vec![(x - 0.3, hi), (x + 0.3, hi), (x + 0.3, lo), (x - 0.3, lo)],
+            None => vec![
+                (x - 0.5, d.dist.mean),
+                (x, hi),
+                (x + 0.3, hi),
+                (x + 0.3, lo),
+                (x, lo),
+            ],
+        };
         let label = match level {
             l if l > 0.9 => s.t("95% 区间", "95% band"),
             l if l > 0.7 => s.t("80% 区间", "80% band"),

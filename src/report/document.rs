@@ -292,11 +292,11 @@ fn report_documents(
     if let Some((snames, outcomes)) = scenarios {
         d.heading(2, t("情景", "Scenarios"));
         d.para(t(
-            "情景文件见 scenarios/；engine 为不加任何假设的引擎预测。单元格为达标概率（%）。",
-            "Scenario files in scenarios/; 'engine' is the engine's forecast without assumptions. Cells: P(met), %.",
+            "情景文件见 scenarios/；“引擎（无假设）”为不加任何假设的引擎预测。单元格为达标概率（%）。",
+            "Scenario files in scenarios/; 'engine (no assumptions)' is the engine's forecast without assumptions. Cells: P(met), %.",
         ));
         let mut header = vec![t("目标", "Target").to_string()];
-        header.extend(snames.iter().cloned());
+        header.extend(snames.iter().map(|n| names.scenario(n)));
         let rows: Vec<Vec<String>> = outcomes[0]
             .iter()
             .filter(|o| run.data.in_focus(&run.assessments[o.target].target.region))
@@ -362,7 +362,13 @@ fn report_documents(
         .map(String::from),
         &rows,
     );
-    let calls: Vec<Vec<String>> = calls_summary(run);
+    let calls: Vec<Vec<String>> = calls_summary(run)
+        .into_iter()
+        .map(|mut row| {
+            row[0] = names.method(&row[0]);
+            row
+        })
+        .collect();
     if !calls.is_empty() {
         d.para(t(
             "历史目标判断（提前一年），Brier 分数越低越好：",
@@ -410,8 +416,8 @@ fn report_documents(
                     format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
                     p.year.to_string(),
                     charts::fmt_num(p.value, 2),
-                    p.vintage.as_str().to_string(),
-                    p.confidence.as_str().to_string(),
+                    names.vintage(p.vintage).to_string(),
+                    names.confidence(p.confidence).to_string(),
                     cite(&p.source),
                 ]);
             }

@@ -70,6 +70,76 @@ impl<'a> Names<'a> {
         format!("{} {}", self.region(region), self.indicator(indicator))
     }
 
+    /// A data vintage in words (初步数 / preliminary).
+    pub fn vintage(&self, v: crate::data::Vintage) -> &'static str {
+        use crate::data::Vintage::*;
+        match (self.lang, v) {
+            (Lang::Zh, Derived) => "推算",
+            (Lang::Zh, Preliminary) => "初步数",
+            (Lang::Zh, Reported) => "公报数",
+            (Lang::Zh, Initial) => "初步核算",
+            (Lang::Zh, Revised) => "修订数",
+            (Lang::En, v) => v.as_str(),
+        }
+    }
+
+    /// A source's confidence in words (高 / high).
+    pub fn confidence(&self, c: crate::data::Confidence) -> &'static str {
+        use crate::data::Confidence::*;
+        match (self.lang, c) {
+            (Lang::Zh, Low) => "低",
+            (Lang::Zh, Medium) => "中",
+            (Lang::Zh, High) => "高",
+            (Lang::En, c) => c.as_str(),
+        }
+    }
+
+    /// A way of calling targets (`engine` or a [`crate::targets::BASELINES`] id) in words.
+    pub fn method(&self, id: &str) -> String {
+        let zh = self.lang == Lang::Zh;
+        match id {
+            "engine" => if zh { "本引擎" } else { "indicast engine" }.into(),
+            "always_met" => if zh { "总是达标" } else { "always met" }.into(),
+            "share_past_met" => if zh {
+                "历年达标比例"
+            } else {
+                "share of past targets met"
+            }
+            .into(),
+            "last_year_meets" => if zh {
+                "去年水平即达标"
+            } else {
+                "met if last year's value meets it"
+            }
+            .into(),
+            "persistence" => if zh {
+                "持续性基准（去年增速）"
+            } else {
+                "persistence (last year's growth)"
+            }
+            .into(),
+            other => other.to_string(),
+        }
+    }
+
+    /// A scenario's name: `engine` (no assumptions) and the bundled scenarios' names in words; any
+    /// other name as the scenario file gives it.
+    pub fn scenario(&self, name: &str) -> String {
+        let zh = self.lang == Lang::Zh;
+        match name {
+            "engine" => if zh {
+                "引擎（无假设）"
+            } else {
+                "engine (no assumptions)"
+            }
+            .into(),
+            "baseline" if zh => "基准".into(),
+            "downside" if zh => "下行".into(),
+            "upside" if zh => "上行".into(),
+            other => other.to_string(),
+        }
+    }
+
     /// Full label of a target: 淄博市 地区生产总值增速 5.5%左右.
     pub fn target_label(&self, t: &crate::data::Target) -> String {
         format!(
@@ -91,7 +161,12 @@ pub fn pooled_coverage(run: &RunResult) -> Vec<(f64, f64)> {
         .iter()
         .filter(|b| b.model == "combined")
         .collect();
-    [0.5, 0.8, 0.95]
+    coverage_of(&rows, &[0.5, 0.8, 0.95])
+}
+
+/// (nominal %, achieved %) of backtest rows at each level.
+fn coverage_of(rows: &[&BacktestRow], levels: &[f64]) -> Vec<(f64, f64)> {
+    levels
         .iter()
         .map(|&level| {
             let hits = rows
@@ -146,7 +221,8 @@ pub fn scenario_chart(
                 .collect()
         })
         .unwrap_or_default();
-    charts::scenario_comparison(names, &rows, style, path)
+    let names: Vec<String> = names.iter().map(|n| label.scenario(n)).collect();
+    charts::scenario_comparison(&names, &rows, style, path)
 }
 
 /// The scenario fan of the target of assessment `target` in `view`: its distribution under the engine
@@ -231,7 +307,6 @@ pub fn run_charts(
         .values()
         .filter_map(|r| r.parent.as_deref().map(|p| (r.name.as_str(), p)))
         .collect();
-    let coverage = pooled_coverage(run);
     for a in focus {
         let (Some(dist), Some(p)) = (a.dist, a.p_met) else {
             continue;
@@ -307,15 +382,19 @@ pub fn run_charts(
         let path = dir.join(format!("fan_{stem}.{ext}"));
         charts::fan_chart(&fan, style, &path)?;
         written.push(path);
-        let points: Vec<(i32, f64, f64, f64, f64)> = run
+        let rows: Vec<&BacktestRow> = run
             .backtest
             .iter()
             .filter(|b| b.model == "combined" && b.key == key)
+            .collect();
+        let points: Vec<(i32, f64, f64, f64, f64)> = rows
+            .iter()
             .map(|b| {
                 let (lo, hi) = b.dist.interval(0.8);
                 (b.origin, b.actual, b.dist.mean, lo, hi)
             })
             .collect();
+        let coverage = coverage_of(&rows, &[0.8, 0.95]);
         if !points.is_empty() {
             let bt = BacktestData {
                 title: format!(
@@ -325,7 +404,7 @@ pub fn run_charts(
                     t("：回测", ": backtest")
                 ),
                 points,
-                coverage: coverage.clone(),
+                coverage,
             };
             let path = dir.join(format!("backtest_{stem}.{ext}"));
             charts::backtest_chart(&bt, style, &path)?;
