@@ -2,7 +2,6 @@
 //! "your own city" steps, run verbatim, end with an assessment.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 
@@ -109,19 +108,8 @@ fn the_readme_steps_end_with_an_assessment() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join("examples")).unwrap();
     std::fs::copy(example(), tmp.path().join("examples/zibo_yearbook.csv")).unwrap();
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_indicast")).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     for c in &commands {
-        let out = Command::new("sh")
-            .args(["-c", c])
-            .current_dir(tmp.path())
-            .env("PATH", &path)
-            .output()
-            .unwrap();
+        let out = common::shell(tmp.path(), c);
         assert!(out.status.success(), "`{c}`:\n{}", common::describe(&out));
     }
     let assessment = std::fs::read_to_string(tmp.path().join("zibo-out/assessment.csv")).unwrap();

@@ -15,7 +15,7 @@ pub(super) fn long_about() -> String {
          forecast, plus {{model}}, {{model}}-lo-{{level}}, {{model}}-hi-{{level}} per --models entry. Models: {}; \
          the combination pools {pooled}. A large file is streamed (any size, bounded memory; see \
          --stream); `-` means stdin / stdout.\n\n\
-         Example: indicast forecast --input panel.csv --horizon 6 --level 80 --level 95 -o fc.csv",
+         Example: indicast forecast -i examples/gdp_growth_panel.csv --horizon 3 --level 80 --level 95 -o fc.csv",
         MODELS.join(", ")
     )
 }

@@ -31,7 +31,7 @@ use indicast::scenario::{McConfig, Scenario, System};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 --out o18   as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast run --add-data ../shared/data/provinces --as-of 2018   the bundled data plus 16 provinces\n  indicast extract seeds/zibo-2023-government-work-report.txt --out extracted\n  indicast scenario scenarios/*.toml\n  indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
+    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 -o o18      as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast run --add-data ../shared/data/provinces --as-of 2018   the bundled data plus 16 provinces\n  indicast extract seeds/zibo-2023-government-work-report.txt -o extracted\n  indicast scenario scenarios/*.toml -o sc\n  indicast required --target Zibo.gdp_real_growth --prob 0.5 --driver China.gdp_real_growth -o req\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -134,7 +134,7 @@ pub(crate) enum Command {
     /// sentence), qualitative.csv (indicator statements without a number). Spans are character offsets
     /// into the decoded text.
     ///
-    /// Example: indicast extract seeds/zibo-2023-government-work-report.txt --out extracted
+    /// Example: indicast extract seeds/zibo-2023-government-work-report.txt -o extracted
     Extract(extract::ExtractArgs),
     /// Run planner scenarios (TOML files of assumptions) and compare P(met) of every target.
     ///
@@ -164,7 +164,7 @@ pub(crate) enum Command {
     /// Writes unique_id, ds, cutoff, y, mean, lo-…, hi-… (and per-model columns) and prints sMAPE, MASE
     /// and interval coverage of the combination and of every model.
     ///
-    /// Example: indicast backtest --input panel.csv --horizon 6 --windows 3 --step 1 -o cv.csv
+    /// Example: indicast backtest -i examples/gdp_growth_panel.csv --horizon 2 --windows 3 --step 1 -o cv.csv
     Backtest(forecast::BacktestArgs),
     /// Redraw one chart from the CSVs of an earlier run (restyle without recomputing).
     ///
@@ -172,11 +172,11 @@ pub(crate) enum Command {
     /// observations_used.csv, backtest.csv), scenarios (scenario_results.csv), required
     /// (required.csv, required_curve.csv).
     ///
-    /// Example: indicast chart fan --target Zibo.gdp_real_growth --lang en --format svg -o fan.svg
+    /// Example: indicast chart fan --from out --target Zibo.gdp_real_growth --lang en --format svg -o fan.svg
     Chart(chart::RedrawArgs),
     /// The driver value at which a target reaches a given probability of being met.
     ///
-    /// Example: indicast required --target Zibo.gdp_real_growth --prob 0.7 --driver Zibo.fai_growth
+    /// Example: indicast required --target Zibo.gdp_real_growth --prob 0.5 --driver China.gdp_real_growth
     Required(scenario::RequiredArgs),
     /// Turn a statistical yearbook table into rows of indicators.csv.
     ///

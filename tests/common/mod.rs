@@ -107,3 +107,21 @@ pub fn result_csv(path: &Path) -> String {
         .unwrap_or_else(|| panic!("{} has no UTF-8 byte-order mark", path.display()))
         .to_string()
 }
+
+/// Run one shell command line (as a user would type it) in `cwd`, with the binary first on `PATH`.
+pub fn shell(cwd: &Path, command: &str) -> Output {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_indicast"))
+        .parent()
+        .expect("the binary is in a folder");
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("sh")
+        .args(["-c", command])
+        .current_dir(cwd)
+        .env("PATH", path)
+        .output()
+        .expect("sh can be started")
+}
