@@ -52,7 +52,7 @@ const CALL_METHODS: [&str; 5] = [
 /// Methods of calls_reliability.csv: those that give graded probabilities.
 const RELIABILITY_METHODS: [&str; 3] = ["engine", "share_past_met", "persistence"];
 
-const ASSESSMENT_HEADER: [&str; 22] = [
+const ASSESSMENT_HEADER: [&str; 24] = [
     "region",
     "indicator",
     "year",
@@ -75,6 +75,8 @@ const ASSESSMENT_HEADER: [&str; 22] = [
     "text",
     "as_of",
     "evidence",
+    "region_zh",
+    "indicator_zh",
 ];
 
 const VERDICTS: [&str; 3] = ["likely", "toss-up", "unlikely"];

@@ -16,6 +16,8 @@ fn assessment_json(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
         "text",
         "as_of",
         "evidence",
+        "region_zh",
+        "indicator_zh",
     ];
     let rows: Vec<serde_json::Map<String, serde_json::Value>> = rows
         .iter()
@@ -51,6 +53,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
 
     // assessment.csv
     let as_of = r.as_of_spec().to_string();
+    let zh = figures::Names::new(&r.data, Lang::Zh);
     let rows = r.assessments.iter().map(|a| {
         let t = &a.target;
         let d = dist_cols(a.dist.as_ref());
@@ -73,6 +76,8 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             t.text.clone(),
             as_of.clone(),
             a.evidence.as_str().to_string(),
+            zh.region(&t.region),
+            zh.indicator(&t.indicator),
         ]);
         row
     });
@@ -97,6 +102,8 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             "text",
             "as_of",
             "evidence",
+            "region_zh",
+            "indicator_zh",
         ],
     ]
     .concat();
