@@ -7,8 +7,9 @@
 //! 1. **Time.** The nearest time reference before it in the sentence: a year (the plan year or later →
 //!    target; earlier → result), 明年 / 新的一年 (target), 过去一年 / 去年 / 即将过去 (result), and 今年,
 //!    which is the plan year in a report given in the plan year and the ending year in one given in
-//!    December (the report's date, else whether it speaks of 明年). Not a base of comparison (比2022年,
-//!    比去年增加) and not a start (2018年以来).
+//!    December (the report's date, else whether it speaks of 明年); a five-year plan's period (“十四五”时期,
+//!    十三五期间, 到“十四五”末) or 今后五年 stands for its last year (a target of 2025 in a 2021 report, not
+//!    of 2021). Not a base of comparison (比2022年, 比去年增加) and not a start (2018年以来).
 //! 2. **Plan or result words** anywhere in the sentence, the nearest before the quantity first:
 //!    预期目标, 主要目标, 目标是, 力争, 确保, 争取, 计划 against 预计全年, 增长了, 完成了, 过去, 五年来,
 //!    同比增长; a plan word after 超过 / 完成 / 实现 (超过全年预期目标) speaks of a result.
@@ -71,6 +72,14 @@ const WEAK_RESULT: &[&str] = &["完成", "实现", "达到", "预计"];
 /// Time words with a fixed meaning; 今年 is decided per report.
 const PLAN_TIMES: &[&str] = &["明年", "新的一年"];
 const RESULT_TIMES: &[&str] = &["过去一年", "过去的一年", "去年", "即将过去", "刚刚过去"];
+/// Five-year plan periods and their last year.
+const PLAN_PERIODS: &[(&str, i32)] = &[
+    ("十一五", 2010),
+    ("十二五", 2015),
+    ("十三五", 2020),
+    ("十四五", 2025),
+    ("十五五", 2030),
+];
 /// Characters before a year that make it a base of comparison, not the time a sentence speaks of.
 const COMPARISON: &[char] = &['比', '较', '于', '与', '同', '从', '自', '在'];
 
@@ -168,6 +177,26 @@ impl Reading {
             let compared = i > 0 && COMPARISON.contains(&chars[i - 1]);
             if at(i, "今年") && !at(i + 2, "以来") && !compared {
                 push(i + 2, self.this_year, None, Strength::Time);
+            }
+            // A five-year plan's period (“十四五”时期, 十三五期间, 到“十四五”末) or 今后五年: its end year.
+            if let Some(end) = PLAN_PERIODS.iter().find_map(|(w, end)| {
+                let after = i + w.chars().count() + usize::from(chars.get(i + 3) == Some(&'”'));
+                (at(i, w) && ["时期", "期间", "末"].iter().any(|p| at(after, p))).then_some(*end)
+            }) {
+                let section = if end >= self.plan_year {
+                    Section::Plan
+                } else {
+                    Section::Review
+                };
+                push(i + 3, section, Some(end), Strength::Time);
+            }
+            if at(i, "今后五年") || at(i, "未来五年") {
+                push(
+                    i + 4,
+                    Section::Plan,
+                    Some(self.plan_year + 4),
+                    Strength::Time,
+                );
             }
             if at(i, "今年以来") {
                 push(i + 4, Section::Review, None, Strength::Time);

@@ -44,11 +44,35 @@ pub const NAMES: &[Name] = &[
         ids: &[URBAN_INCOME[0], RURAL_INCOME[0]],
     },
     Name {
+        text: "城镇和农村常住居民人均可支配收入",
+        ids: &[URBAN_INCOME[0], RURAL_INCOME[0]],
+    },
+    Name {
+        text: "城乡常住居民人均可支配收入",
+        ids: INCOME,
+    },
+    Name {
         text: "城乡居民人均可支配收入",
         ids: INCOME,
     },
     Name {
         text: "全体居民人均可支配收入",
+        ids: INCOME,
+    },
+    Name {
+        text: "全体常住居民人均可支配收入",
+        ids: INCOME,
+    },
+    Name {
+        text: "城镇常住居民人均可支配收入",
+        ids: URBAN_INCOME,
+    },
+    Name {
+        text: "农村常住居民人均可支配收入",
+        ids: RURAL_INCOME,
+    },
+    Name {
+        text: "常住居民人均可支配收入",
         ids: INCOME,
     },
     Name {
@@ -144,6 +168,14 @@ pub const NAMES: &[Name] = &[
         ids: GPBR,
     },
     Name {
+        text: "地方一般预算收入",
+        ids: GPBR,
+    },
+    Name {
+        text: "一般预算收入",
+        ids: GPBR,
+    },
+    Name {
         text: "公共财政收入",
         ids: GPBR,
     },
@@ -181,6 +213,10 @@ pub const NAMES: &[Name] = &[
     },
     Name {
         text: "进出口总额",
+        ids: TRADE,
+    },
+    Name {
+        text: "进出口",
         ids: TRADE,
     },
     Name {
@@ -232,6 +268,15 @@ pub const NAMES: &[Name] = &[
         ids: UNEMPLOYMENT,
     },
 ];
+
+/// The growth id of a level id (`gpbr` → `gpbr_growth`), if it is a headline indicator's.
+pub fn growth_id_of(level_id: &str) -> Option<&'static str> {
+    NAMES
+        .iter()
+        .flat_map(|n| n.ids.iter())
+        .find(|(_, l)| *l == level_id)
+        .map(|(g, _)| *g)
+}
 
 /// Can a level of this indicator be measured in `unit`? Amounts need a currency, jobs persons, rates a
 /// percentage; a count (在15个副省级城市中) near 地区生产总值 is not the region's output.

@@ -188,7 +188,10 @@ pub fn extract_text(
             .match_indices("分别")
             .map(|(b, _)| s0 + sentence_text[..b].chars().count())
             .collect();
-        let mut lists: Vec<Vec<(&'static str, &'static str)>> = Vec::new();
+        let mut lists: Vec<Vec<(String, String)>> = Vec::new();
+        // Lists whose lead clause names nothing: the items are the quantities before 分别 (filled
+        // when the list is reached, from the quantities of the sentence read by then).
+        let mut from_quantities: Vec<Option<usize>> = Vec::new();
         for (k, &fb) in fenbies.iter().enumerate() {
             let from = if k == 0 { s0 } else { fenbies[k - 1] + 2 };
             // The names in the clause that leads to 分别; if it has none, those before it since the
@@ -212,16 +215,22 @@ pub fn extract_text(
             let mut names = Vec::new();
             for &mi in &before {
                 if mentions[mi].span.0 >= clause_start {
-                    if mentions[mi].text == "城乡居民人均可支配收入" {
-                        names.extend_from_slice(URBAN_RURAL);
+                    let ids = if matches!(
+                        mentions[mi].text,
+                        "城乡居民人均可支配收入" | "城乡常住居民人均可支配收入"
+                    ) {
+                        URBAN_RURAL
                     } else {
-                        names.extend_from_slice(mentions[mi].ids);
-                    }
+                        mentions[mi].ids
+                    };
+                    names.extend(ids.iter().map(|(g, l)| (g.to_string(), l.to_string())));
                     used_mentions[mi] = true;
                 }
             }
             lists.push(names);
+            from_quantities.push((clause_start == from).then_some(from));
         }
+        let first_in_sentence = ex.quantities.len();
         let mut list_of = usize::MAX;
         let mut dist_index = 0;
         let mut prev_change: Option<bool> = None;
@@ -263,6 +272,21 @@ pub fn extract_text(
             {
                 list_of = k;
                 dist_index = 0;
+                // 财政总收入X亿元，地方财政收入Y亿元，分别增长a%和b%: the items are the amounts before.
+                if let Some(from) = from_quantities[k] {
+                    let items: Vec<(String, String)> = ex.quantities[first_in_sentence..]
+                        .iter()
+                        .filter(|q| q.span.0 >= doc.orig[from] && q.span.0 < doc.orig[fenbies[k]])
+                        .map(|q| {
+                            let growth = lexicon::growth_id_of(&q.indicator)
+                                .map_or_else(|| q.indicator.clone(), str::to_string);
+                            (growth, q.indicator.clone())
+                        })
+                        .collect();
+                    if items.len() >= 2 {
+                        lists[k] = items;
+                    }
+                }
             }
             if change.is_none() && after_fenbie {
                 change = prev_change;
@@ -276,11 +300,11 @@ pub fn extract_text(
             // Indicator.
             let mut indicator: Option<String> = None;
             let mut named_by: Option<usize> = None;
-            let distributive: &[(&str, &str)] = in_list.map_or(&[], |k| &lists[k]);
+            let distributive: &[(String, String)] = in_list.map_or(&[], |k| &lists[k]);
             if after_fenbie && dist_index < distributive.len() {
-                let (g, l) = distributive[dist_index];
+                let (g, l) = &distributive[dist_index];
                 dist_index += 1;
-                indicator = Some(if basis == Basis::Growth { g } else { l }.to_string());
+                indicator = Some(if basis == Basis::Growth { g } else { l }.clone());
             } else if let Some(&mi) = sentence_mentions
                 .iter()
                 .filter(|&&mi| mentions[mi].span.1 <= f.num_start)
