@@ -313,6 +313,15 @@ mod tests {
     }
 
     #[test]
+    fn a_five_year_plan_period_is_its_last_year() {
+        let s = sections_of(
+            "今年是“十四五”开局之年，地区生产总值增长6%以上。“十四五”时期，城镇调查失业率控制在5.5%以内。",
+            Some(2021),
+        );
+        assert_eq!(s, vec![(Section::Plan, 2021), (Section::Plan, 2025)]);
+    }
+
+    #[test]
     fn headings_are_a_prior_that_words_override() {
         let text = "一、过去一年的工作\n地区生产总值增长7%。\n二、今年的工作\n地区生产总值增长6.5%左右。过去一年投资增长8%。";
         assert_eq!(

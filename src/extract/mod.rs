@@ -589,6 +589,17 @@ mod tests {
     }
 
     #[test]
+    fn a_list_without_names_takes_the_amounts_before_it() {
+        let q = plan("财政总收入1245.4亿元，地方财政收入671.3亿元，分别增长18.6%和20.3%");
+        let ids: Vec<&str> = q.iter().map(|x| x.indicator.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec!["zh:财政总收入", "gpbr", "zh:财政总收入", "gpbr_growth"],
+            "{q:?}"
+        );
+    }
+
+    #[test]
     fn ranges_levels_and_decreases() {
         let q = plan("国内生产总值增长6%—6.5%");
         assert_eq!(
