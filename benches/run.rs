@@ -65,7 +65,7 @@ fn three_scenarios(c: &mut Criterion) {
     let scenarios: Vec<_> = ["baseline", "downside", "upside"]
         .iter()
         .map(|n| {
-            let path = format!("{}/scenarios/{n}.toml", env!("CARGO_MANIFEST_DIR"));
+            let path = format!("{}/examples/scenarios/{n}.toml", env!("CARGO_MANIFEST_DIR"));
             parse(
                 &path,
                 &std::fs::read_to_string(&path).expect("scenario file"),

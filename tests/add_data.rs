@@ -337,7 +337,7 @@ fn scenario_required_and_chart_take_add_data_too() {
     let tmp = tempfile::tempdir().unwrap();
     let city = tmp.path().join("weifang");
     write_city(&city);
-    let scen = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let scen = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/baseline.toml");
     let out_dir = tmp.path().join("out");
     let mc = |cmd: &'static str| -> Vec<&OsStr> {
         vec![

@@ -1,5 +1,5 @@
 //! The README's examples run as printed: every `indicast` line of its `sh` code blocks, in order, in a
-//! fresh folder that has the repository's `scenarios/`, `seeds/` and `examples/`; and every example of
+//! fresh folder that has the repository's `seeds/` and `examples/`; and every example of
 //! `indicast --help` is one of them (or names a folder of the user's own, such as `mycity/`, or the
 //! development data in `../shared`).
 
@@ -32,7 +32,7 @@ fn every_readme_example_runs_as_printed() {
     assert!(examples.len() >= 10, "{examples:?}");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    for dir in ["scenarios", "seeds", "examples"] {
+    for dir in ["seeds", "examples"] {
         std::os::unix::fs::symlink(repo.join(dir), tmp.path().join(dir)).unwrap();
     }
     for command in &examples {

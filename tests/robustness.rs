@@ -314,7 +314,7 @@ fn catalogue_of_malformed_inputs() {
 #[test]
 fn ctrl_c_stops_promptly_with_exit_130_and_leaves_no_partial_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/baseline.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_indicast"))
         .args([
             "scenario",

@@ -16,7 +16,7 @@ fn bundled() -> RunResult {
 
 fn bundled_scenario(name: &str, sys: &System) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
+        .join("examples/scenarios")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     scenario::parse(name, &text, &sys.vocabulary()).expect("bundled scenario is valid")
@@ -391,7 +391,7 @@ fn bad_scenario_files_name_file_line_and_key() {
 #[test]
 fn scenario_and_required_commands_write_their_files() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios");
     let files: Vec<String> = ["baseline.toml", "downside.toml", "upside.toml"]
         .iter()
         .map(|f| dir.join(f).to_string_lossy().into_owned())

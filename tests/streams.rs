@@ -60,7 +60,7 @@ fn cases(out: &Path) -> Vec<Vec<String>> {
         ],
         vec![
             "scenario".into(),
-            s(&root.join("scenarios/baseline.toml")),
+            s(&root.join("examples/scenarios/baseline.toml")),
             "--draws".into(),
             "2000".into(),
             "--out".into(),

@@ -149,7 +149,7 @@ fn a_planners_own_files_in_the_output_folder_stay() {
     assert!(!out_dir.join("charts/fan_Nowhere_x.png").exists());
     assert!(out_dir.join("report.html").is_file());
     // A scenario into the same folder keeps the run's files.
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/baseline.toml");
     let out = indicast(
         tmp.path(),
         [

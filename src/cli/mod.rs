@@ -31,7 +31,7 @@ use indicast::scenario::{McConfig, Scenario, System};
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 -o o18      as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast run --add-data ../shared/data/provinces --as-of 2018   the bundled data plus 16 provinces\n  indicast extract seeds/zibo-2023-government-work-report.txt -o extracted\n  indicast scenario scenarios/*.toml -o sc\n  indicast required --target Zibo.gdp_real_growth --prob 0.5 --driver China.gdp_real_growth -o req\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
+    after_help = "Examples:\n  indicast run                          assess next year's targets on the bundled data, CSVs into out/\n  indicast run --as-of 2018 -o o18      as a planner in December 2018 would (2019 targets)\n  indicast run --data mycity/ --report mycity/report.txt   your own data and work report\n  indicast run --add-data ../shared/data/provinces --as-of 2018   the bundled data plus 16 provinces\n  indicast extract seeds/zibo-2023-government-work-report.txt -o extracted\n  indicast scenario examples/scenarios/*.toml -o sc\n  indicast required --target Zibo.gdp_real_growth --prob 0.5 --driver China.gdp_real_growth -o req\n\nSee `indicast <COMMAND> --help` for the inputs, outputs and rules of each command."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -138,7 +138,7 @@ pub(crate) enum Command {
     Extract(extract::ExtractArgs),
     /// Run planner scenarios (TOML files of assumptions) and compare P(met) of every target.
     ///
-    /// A scenario file (see scenarios/baseline.toml):
+    /// A scenario file (see examples/scenarios/baseline.toml):
     ///   name = "baseline"
     ///   as_of = 2022                       # files of different years may be run together
     ///   [assumptions]                      # any forecast series: fixed values or { mean, sd }, in percent
@@ -152,7 +152,7 @@ pub(crate) enum Command {
     /// "baseline" if given, else against the engine's own forecast) and scenario_series.csv (every
     /// forecast series under every scenario).
     ///
-    /// Example: indicast scenario scenarios/*.toml --draws 10000 --seed 1
+    /// Example: indicast scenario examples/scenarios/*.toml --draws 10000 --seed 1
     /// Example: indicast scenario my.toml --add-data ../shared/data/provinces
     #[command(verbatim_doc_comment)]
     Scenario(scenario::ScenarioArgs),

@@ -292,8 +292,8 @@ fn report_documents(
     if let Some((snames, outcomes)) = scenarios {
         d.heading(2, t("情景", "Scenarios"));
         d.para(t(
-            "情景文件见 scenarios/；“引擎（无假设）”为不加任何假设的引擎预测。单元格为达标概率（%）。",
-            "Scenario files in scenarios/; 'engine (no assumptions)' is the engine's forecast without assumptions. Cells: P(met), %.",
+            "情景文件见 examples/scenarios/；“引擎（无假设）”为不加任何假设的引擎预测。单元格为达标概率（%）。",
+            "Scenario files in examples/scenarios/; 'engine (no assumptions)' is the engine's forecast without assumptions. Cells: P(met), %.",
         ));
         let mut header = vec![t("目标", "Target").to_string()];
         header.extend(snames.iter().map(|n| names.scenario(n)));

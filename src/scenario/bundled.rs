@@ -1,22 +1,22 @@
-//! The scenarios bundled with the project (`scenarios/`) and their outcomes for a run's report: the
+//! The scenarios bundled with the project (`examples/scenarios/`) and their outcomes for a run's report: the
 //! engine's own forecast and each bundled scenario that applies to the run (same as-of), simulated with
 //! 10,000 draws and seed 2023. Computed here, before anything is written; the report only draws them.
 
 use super::*;
 
-/// Scenarios bundled with the project (`scenarios/`), used by `run` for the report's scenario table.
+/// Scenarios bundled with the project (`examples/scenarios/`), used by `run` for the report's scenario table.
 pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     (
-        "scenarios/baseline.toml",
-        include_str!("../../scenarios/baseline.toml"),
+        "examples/scenarios/baseline.toml",
+        include_str!("../../examples/scenarios/baseline.toml"),
     ),
     (
-        "scenarios/downside.toml",
-        include_str!("../../scenarios/downside.toml"),
+        "examples/scenarios/downside.toml",
+        include_str!("../../examples/scenarios/downside.toml"),
     ),
     (
-        "scenarios/upside.toml",
-        include_str!("../../scenarios/upside.toml"),
+        "examples/scenarios/upside.toml",
+        include_str!("../../examples/scenarios/upside.toml"),
     ),
 ];
 

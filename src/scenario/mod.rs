@@ -77,7 +77,7 @@ pub struct Assumption {
     pub sd: f64,
 }
 
-/// A planner's scenario (a TOML file in `scenarios/`).
+/// A planner's scenario (a TOML file in `examples/scenarios/`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Name shown in outputs.
