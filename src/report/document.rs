@@ -187,11 +187,12 @@ fn report_documents(
         md: String::new(),
     };
     d.heading(1, &title);
+    let (colon, stop) = if zh { ("：", "。") } else { (": ", ". ") };
     d.para(&format!(
-        "{}: {} {}. {}: {}. {}",
+        "{}{colon}{}{}{stop}{}{colon}{}{stop}{}",
         t("生成日期", "Generated"),
         today(),
-        t("（北京时间）", "(Beijing time)"),
+        t("（北京时间）", " (Beijing time)"),
         t("数据截至", "Data up to"),
         match spec.period {
             None => run.as_of.to_string(),
@@ -199,8 +200,8 @@ fn report_documents(
             Some(p) => format!("{} (full year), {} {} (year to date)", run.as_of, run.as_of + 1, p.label_en()),
         },
         t(
-            "概率来自滚动原点回测加权的回归模型组合；区间按回测误差校准。",
-            "Probabilities come from a combination of regression models weighted by rolling-origin backtests; intervals are calibrated on backtest errors."
+            "预测规则经滚动原点回测选定（以“与上年持平”为基准）：有上级地区的序列取上级预测加本地区的持续差距，全国取上年值（物价另加近5年均值）；区间按此前年份的回测误差校准。",
+            "Forecast rule chosen by rolling-origin backtests against \"same as last year\": a region with a parent takes the parent's forecast plus its persistent gap, the nation its last value (prices also the 5-year mean); intervals are calibrated on earlier backtest errors."
         )
     ));
     d.heading(2, t("目标评估", "Assessment"));
