@@ -166,7 +166,6 @@ pub(super) fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
     out
 }
 
-/// Section of every character, from the headings.
 /// Infer the year a report plans for: a year named with its targets (2023年…目标), else the year after
 /// a review heading's (2022年工作回顾), else from the report's date (——2022年12月28日…: a report given
 /// from October on plans for the next year, an earlier one for its own).
