@@ -672,11 +672,11 @@ pub fn chart_from_csv(
         "scenarios" => {
             let file = from.join("scenario_results.csv");
             let rows = read_rows(&file)?;
-            let mut names: Vec<String> = Vec::new();
+            let mut scenario_names: Vec<String> = Vec::new();
             let mut targets_seen: Vec<(String, String, String, String)> = Vec::new();
             for r in &rows {
-                if !names.contains(&r["scenario"]) {
-                    names.push(r["scenario"].clone());
+                if !scenario_names.contains(&r["scenario"]) {
+                    scenario_names.push(r["scenario"].clone());
                 }
                 if !data.in_focus(&r["region"]) {
                     continue;
@@ -706,12 +706,13 @@ pub fn chart_from_csv(
                     };
                     ScenarioRow {
                         label: format!("{} {}", name_of(reg, ind), qualifier_text(q, v)),
-                        p_met: names.iter().map(|n| cell(n, "p_met")).collect(),
-                        median: names.iter().map(|n| cell(n, "mean")).collect(),
+                        p_met: scenario_names.iter().map(|n| cell(n, "p_met")).collect(),
+                        median: scenario_names.iter().map(|n| cell(n, "mean")).collect(),
                     }
                 })
                 .collect();
-            charts::scenario_comparison(&names, &srows, style, path)
+            let shown: Vec<String> = scenario_names.iter().map(|n| names.scenario(n)).collect();
+            charts::scenario_comparison(&shown, &srows, style, path)
         }
         "required" => {
             let file = from.join("required.csv");
