@@ -230,8 +230,13 @@ impl Reading {
 
 /// The decision for a position in a sentence: the strongest kind of cue wins, and within it the nearest
 /// before the position (else the first after it; time references only before it). `carry` is the
-/// decision brought from the text before. Returns the section and the year a time cue names.
-pub(super) fn decide(cues: &[Cue], pos: usize, carry: Option<Section>) -> (Section, Option<i32>) {
+/// decision brought from the text before, with the year it named (a list of “十二五”时期的主要目标 runs
+/// over several ；-separated clauses). Returns the section and the year a time cue names.
+pub(super) fn decide(
+    cues: &[Cue],
+    pos: usize,
+    carry: Option<(Section, Option<i32>)>,
+) -> (Section, Option<i32>) {
     let pick = |strength: Strength, after_too: bool| {
         cues.iter()
             .rev()
@@ -248,8 +253,8 @@ pub(super) fn decide(cues: &[Cue], pos: usize, carry: Option<Section>) -> (Secti
     if let Some(c) = pick(Strength::Word, true) {
         return (c.section, None);
     }
-    if let Some(s) = carry {
-        return (s, None);
+    if let Some(c) = carry {
+        return c;
     }
     if let Some(c) = pick(Strength::Weak, true) {
         return (c.section, None);

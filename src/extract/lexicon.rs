@@ -128,6 +128,22 @@ pub const NAMES: &[Name] = &[
         ids: ENERGY,
     },
     Name {
+        text: "单位生产总值综合能耗",
+        ids: ENERGY,
+    },
+    Name {
+        text: "单位地区生产总值综合能耗",
+        ids: ENERGY,
+    },
+    Name {
+        text: "万元生产总值综合能耗",
+        ids: ENERGY,
+    },
+    Name {
+        text: "能耗强度",
+        ids: ENERGY,
+    },
+    Name {
         text: "地区生产总值",
         ids: GDP,
     },

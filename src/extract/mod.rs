@@ -146,7 +146,7 @@ pub fn extract_text(
     mentions.sort_by_key(|m| m.span.0);
     let mut used_mentions = vec![false; mentions.len()];
     // The decision brought forward from the text before (see `cues`).
-    let mut carry: Option<Section> = None;
+    let mut carry: Option<(Section, Option<i32>)> = None;
     let mut colon_before = false;
     let year_of = |section: Section, named: Option<i32>| match section {
         Section::Plan => named.filter(|&y| y > plan_year).unwrap_or(plan_year),
@@ -158,15 +158,15 @@ pub fn extract_text(
             && !colon_before
             && let Some(h) = reading.heading_at(s0)
         {
-            carry = Some(h);
+            carry = Some((h, None));
         }
         colon_before = doc.slice(s0, s1).trim_end().ends_with(['：', ':']);
         let cues = reading.cues(&doc, s0, s1);
         let carry_in = carry;
-        let (section, _) = cues::decide(&cues, s1, carry_in);
+        let (section, named) = cues::decide(&cues, s1, carry_in);
         let year = year_of(section, None);
         if cues::decides(&cues) {
-            carry = Some(section);
+            carry = Some((section, named));
         }
         let sentence = doc.slice(s0, s1).trim().to_string();
         let (f0, f1) = (
@@ -213,19 +213,23 @@ pub fn extract_text(
                 from
             };
             let mut names = Vec::new();
+            let mut in_clause = Vec::new();
             for &mi in &before {
                 if mentions[mi].span.0 >= clause_start {
-                    let ids = if matches!(
-                        mentions[mi].text,
-                        "城乡居民人均可支配收入" | "城乡常住居民人均可支配收入"
-                    ) {
-                        URBAN_RURAL
-                    } else {
-                        mentions[mi].ids
-                    };
-                    names.extend(ids.iter().map(|(g, l)| (g.to_string(), l.to_string())));
+                    names.extend(
+                        list_ids(&mentions[mi])
+                            .iter()
+                            .map(|(g, l)| (g.to_string(), l.to_string())),
+                    );
+                    in_clause.push(&mentions[mi]);
                     used_mentions[mi] = true;
                 }
+            }
+            // A listed phrase the lexicon does not know keeps its place in the list.
+            if clause_start == lead
+                && let Some(items) = list_items(&doc, &in_clause, lead, fb)
+            {
+                names = items;
             }
             lists.push(names);
             from_quantities.push((clause_start == from).then_some(from));
@@ -559,126 +563,4 @@ pub fn extract_sentence(sentence: &str, section: Section, plan_year: i32) -> Vec
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plan(s: &str) -> Vec<Quantity> {
-        extract_sentence(s, Section::Plan, 2023)
-    }
-
-    #[test]
-    fn headline_targets() {
-        let q = plan("地区生产总值增长5.5%左右，一般公共预算收入增长5%以上");
-        assert_eq!(q.len(), 2);
-        assert_eq!(q[0].indicator, "gdp_real_growth");
-        assert_eq!(q[0].value, 5.5);
-        assert_eq!(q[0].qualifier, Qualifier::About);
-        assert_eq!(q[0].basis, Basis::Growth);
-        assert_eq!(q[1].indicator, "gpbr_growth");
-        assert_eq!(q[1].qualifier, Qualifier::AtLeast);
-    }
-
-    #[test]
-    fn distributive_sentence_gives_two_targets() {
-        let q = plan("城镇和农村居民人均可支配收入分别增长7%左右和7%以上");
-        assert_eq!(q.len(), 2);
-        assert_eq!(q[0].indicator, "urban_disp_income_growth");
-        assert_eq!(q[0].qualifier, Qualifier::About);
-        assert_eq!(q[1].indicator, "rural_disp_income_growth");
-        assert_eq!(q[1].qualifier, Qualifier::AtLeast);
-    }
-
-    #[test]
-    fn a_list_without_names_takes_the_amounts_before_it() {
-        let q = plan("财政总收入1245.4亿元，地方财政收入671.3亿元，分别增长18.6%和20.3%");
-        let ids: Vec<&str> = q.iter().map(|x| x.indicator.as_str()).collect();
-        assert_eq!(
-            ids,
-            vec!["zh:财政总收入", "gpbr", "zh:财政总收入", "gpbr_growth"],
-            "{q:?}"
-        );
-    }
-
-    #[test]
-    fn ranges_levels_and_decreases() {
-        let q = plan("国内生产总值增长6%—6.5%");
-        assert_eq!(
-            (q[0].value, q[0].value_hi, q[0].qualifier),
-            (6.0, Some(6.5), Qualifier::Range)
-        );
-        let q = plan("改造老旧小区2—3万户");
-        assert_eq!(
-            (q[0].value, q[0].value_hi, q[0].unit),
-            (2.0, Some(3.0), "10k_count")
-        );
-        // Invisible marks inside a number or a name are skipped; spans stay offsets of the text.
-        let text = "地区生产总值增长5\u{200b}.5%左\u{200e}右";
-        let q = plan(text);
-        assert_eq!(
-            (q[0].value, q[0].qualifier),
-            (5.5, Qualifier::About),
-            "{q:?}"
-        );
-        assert_eq!(q[0].span.1, text.chars().count());
-        // Minus signs, a decrease with 以上 (the direction turns), ranges either way round.
-        let q = plan("工业增加值增长-2%，居民消费价格涨幅−0.5%，进出口总额增长－3%");
-        let v: Vec<f64> = q.iter().map(|x| x.value).collect();
-        assert_eq!(v, vec![-2.0, -0.5, -3.0], "{q:?}");
-        assert!(q.iter().all(|x| !x.indicator.ends_with('-')), "{q:?}");
-        let q = plan("单位生产总值能耗下降2%以上");
-        assert_eq!((q[0].value, q[0].qualifier), (-2.0, Qualifier::AtMost));
-        let q = plan("单位生产总值能耗下降3%以内");
-        assert_eq!((q[0].value, q[0].qualifier), (-3.0, Qualifier::AtLeast));
-        let q = plan("单位生产总值能耗下降2%—3%");
-        assert_eq!((q[0].value, q[0].value_hi), (-3.0, Some(-2.0)));
-        let q = plan("一般公共预算收入增长9%—5%");
-        assert_eq!((q[0].value, q[0].value_hi), (5.0, Some(9.0)));
-        let q = plan("国内生产总值增长5%-6%");
-        assert_eq!((q[0].value, q[0].value_hi), (5.0, Some(6.0)));
-        let q = plan("单位生产总值能耗降低3%左右");
-        assert_eq!(
-            (q[0].indicator.as_str(), q[0].value),
-            ("energy_intensity_growth", -3.0)
-        );
-        let q = plan("一般公共预算收入完成1260亿元以上");
-        assert_eq!(
-            (q[0].indicator.as_str(), q[0].unit, q[0].basis),
-            ("gpbr", "100m_CNY", Basis::Level)
-        );
-    }
-
-    #[test]
-    fn names_quotes_ordinals_and_years_are_not_quantities() {
-        assert!(plan("深入学习党的二十大精神，落实“人才金政50条”，居全省第2位，2023年").is_empty());
-        assert!(
-            plan("2家企业入选中国企业500强")
-                .iter()
-                .all(|q| q.value == 2.0)
-        );
-    }
-
-    #[test]
-    fn chinese_numerals_after_a_verb() {
-        let q = plan("新开工棚户区改造二十万套");
-        assert_eq!((q[0].value, q[0].unit), (20.0, "10k_count"));
-    }
-
-    #[test]
-    fn ceiling_cpi_is_a_growth_target() {
-        let q = plan("居民消费价格涨幅控制在3%左右");
-        assert_eq!(
-            (q[0].indicator.as_str(), q[0].qualifier, q[0].basis),
-            ("cpi", Qualifier::About, Basis::Growth)
-        );
-    }
-
-    #[test]
-    fn plan_year_is_inferred() {
-        assert_eq!(
-            infer_plan_year("二、2023年经济社会发展目标任务"),
-            Some(2023)
-        );
-        assert_eq!(infer_plan_year("一、2022年工作回顾"), Some(2023));
-        assert_eq!(infer_plan_year("没有年份"), None);
-    }
-}
+mod tests;

@@ -197,3 +197,58 @@ pub(super) fn qualifier_and_end(doc: &Doc, f: &Found, clause_start: usize) -> (Q
     }
     (q, end)
 }
+
+/// The items of a 分别 list's lead clause `from..to`, split at 、/和/及/与 outside the indicator names
+/// (`mentions`, in text order): each a known name's (growth, level) ids, or `zh:` and the phrase for one
+/// the lexicon does not know (全部财政收入和公共财政预算收入分别增长9%和10%). `None` when every item is a
+/// known name (the caller keeps its list of names).
+pub(super) fn list_items(
+    doc: &Doc,
+    mentions: &[&Mention],
+    from: usize,
+    to: usize,
+) -> Option<Vec<(String, String)>> {
+    let inside = |i: usize| mentions.iter().any(|m| m.span.0 <= i && i < m.span.1);
+    let mut cuts = vec![from];
+    for i in from..to {
+        if matches!(doc.chars[i], '、' | '和' | '及' | '与') && !inside(i) {
+            cuts.push(i + 1);
+        }
+    }
+    cuts.push(to + 1);
+    let mut items = Vec::new();
+    let mut unknown = false;
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1] - 1);
+        let named: Vec<&&Mention> = mentions
+            .iter()
+            .filter(|m| m.span.0 >= a && m.span.1 <= b)
+            .collect();
+        if named.is_empty() {
+            let phrase = subject(doc, a, b)?;
+            unknown = true;
+            items.push((format!("zh:{phrase}"), format!("zh:{phrase}")));
+        } else {
+            for m in named {
+                items.extend(
+                    list_ids(m)
+                        .iter()
+                        .map(|(g, l)| (g.to_string(), l.to_string())),
+                );
+            }
+        }
+    }
+    unknown.then_some(items)
+}
+
+/// The ids a name stands for in a 分别 list: 城乡居民人均可支配收入分别增长a%、b% is urban and rural.
+pub(super) fn list_ids(m: &Mention) -> &'static [(&'static str, &'static str)] {
+    if matches!(
+        m.text,
+        "城乡居民人均可支配收入" | "城乡常住居民人均可支配收入"
+    ) {
+        URBAN_RURAL
+    } else {
+        m.ids
+    }
+}

@@ -313,10 +313,14 @@ pub(super) fn find_mentions(doc: &Doc) -> Vec<Mention> {
         .filter_map(|m| {
             let text = m.as_str();
             let name = NAMES.iter().find(|n| n.text == text)?;
-            // 万元GDP水耗, 单位GDP电耗: GDP as the denominator of another measure.
+            // 万元GDP水耗, 单位GDP电耗: GDP as the denominator of another measure; 人均地区生产总值 is
+            // not the region's output either.
             let before = doc.slice(doc.c(m.start()).saturating_sub(2), doc.c(m.start()));
             if name.ids.first().is_some_and(|i| i.0 == "gdp_real_growth")
-                && (before == "万元" || before == "单位" || before.ends_with('每'))
+                && (before == "万元"
+                    || before == "单位"
+                    || before == "人均"
+                    || before.ends_with('每'))
             {
                 return None;
             }
