@@ -716,6 +716,25 @@ fn second_holdout2_reports_now_a_development_set() {
     }
 }
 
+/// The holdout written blind while the misses of the second one were mended, scored once after
+/// (tests/fixtures/extract/holdout3/README.md). `cargo test --release --test extract holdout3 -- --nocapture`.
+#[test]
+fn holdout3_reports_never_used_to_change_a_rule() {
+    let (targets, results) = score_passages("tests/fixtures/extract/holdout3");
+    for (kind, score) in [("targets", &targets), ("results", &results)] {
+        assert!(
+            score.precision() >= 0.85,
+            "{kind}: precision {:.3}",
+            score.precision()
+        );
+        assert!(
+            score.recall() >= 0.80,
+            "{kind}: recall {:.3}",
+            score.recall()
+        );
+    }
+}
+
 /// Score every passage of a fixture directory (passages.csv, labels.csv) and print the figures and every
 /// miss; the plan year inferred without `--year` must be right wherever the text names it.
 fn score_passages(rel: &str) -> (Score, Score) {
