@@ -68,6 +68,10 @@ pub const NAMES: &[Name] = &[
         ids: URBAN_INCOME,
     },
     Name {
+        text: "城市常住居民人均可支配收入",
+        ids: URBAN_INCOME,
+    },
+    Name {
         text: "农村常住居民人均可支配收入",
         ids: RURAL_INCOME,
     },
@@ -141,6 +145,18 @@ pub const NAMES: &[Name] = &[
     },
     Name {
         text: "能耗强度",
+        ids: ENERGY,
+    },
+    Name {
+        text: "单位国内生产总值能源消耗",
+        ids: ENERGY,
+    },
+    Name {
+        text: "单位地区生产总值能源消耗",
+        ids: ENERGY,
+    },
+    Name {
+        text: "单位生产总值能源消耗",
         ids: ENERGY,
     },
     Name {
@@ -281,6 +297,14 @@ pub const NAMES: &[Name] = &[
     },
     Name {
         text: "城镇登记失业率",
+        ids: UNEMPLOYMENT,
+    },
+    Name {
+        text: "登记失业率",
+        ids: UNEMPLOYMENT,
+    },
+    Name {
+        text: "调查失业率",
         ids: UNEMPLOYMENT,
     },
 ];

@@ -236,6 +236,7 @@ pub fn extract_text(
         }
         let first_in_sentence = ex.quantities.len();
         let mut list_of = usize::MAX;
+        let mut list_basis: Option<Basis> = None;
         let mut dist_index = 0;
         let mut prev_change: Option<bool> = None;
         let mut prev_end = s0;
@@ -305,6 +306,15 @@ pub fn extract_text(
             let mut indicator: Option<String> = None;
             let mut named_by: Option<usize> = None;
             let distributive: &[(String, String)] = in_list.map_or(&[], |k| &lists[k]);
+            // 分别达到12566元和5207元，增长9.7%和5.1%: a second run of the list, with a verb of its own.
+            if after_fenbie
+                && distributive.len() >= 2
+                && dist_index == distributive.len()
+                && list_basis.is_some_and(|b| b != basis)
+            {
+                dist_index = 0;
+            }
+            list_basis = after_fenbie.then_some(basis);
             if after_fenbie && dist_index < distributive.len() {
                 let (g, l) = &distributive[dist_index];
                 dist_index += 1;

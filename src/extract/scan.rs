@@ -8,6 +8,7 @@ pub(super) struct Patterns {
     pub(super) chinese: Regex,
     pub(super) names: Regex,
     pub(super) plan_year: Regex,
+    pub(super) title_year: Regex,
     pub(super) review_year: Regex,
     pub(super) region: Regex,
     pub(super) date: Regex,
@@ -31,8 +32,12 @@ pub(super) fn patterns() -> &'static Patterns {
             quantity: Regex::new(&quantity).expect("static pattern"),
             chinese: Regex::new(&chinese).expect("static pattern"),
             names: Regex::new(&names).expect("static pattern"),
-            plan_year: Regex::new(r"(\d{4})年[^。\n]{0,16}?(?:目标|预期|工作安排|工作部署|总体部署)")
-                .expect("static pattern"),
+            // Not a base of comparison: 比2010年翻一番的目标.
+            plan_year: Regex::new(
+                r"(?:^|[^比较\d])(\d{4})年[^。\n]{0,16}?(?:目标|预期|工作安排|工作部署|总体部署)",
+            )
+            .expect("static pattern"),
+            title_year: Regex::new(r"(\d{4})年[^。\n]{0,6}政府工作报告").expect("static pattern"),
             review_year: Regex::new(r"(\d{4})年(?:工作)?回顾|过去的(\d{4})年").expect("static pattern"),
             region: Regex::new(r"在(\S{2,8}?[市省县区])第").expect("static pattern"),
             date: Regex::new(r"(\d{4})年(\d{1,2})月\d{1,2}日").expect("static pattern"),
@@ -166,12 +171,22 @@ pub(super) fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
     out
 }
 
-/// Infer the year a report plans for: a year named with its targets (2023年…目标), else the year after
-/// a review heading's (2022年工作回顾), else from the report's date (——2022年12月28日…: a report given
-/// from October on plans for the next year, an earlier one for its own).
+/// Infer the year a report plans for: the year of its title in the opening lines (广州市2021年政府工作报告),
+/// else a year named with its targets (2023年…目标, not 比2010年…的目标), else the year after a review
+/// heading's (2022年工作回顾), else from the report's date (——2022年12月28日…: a report given from
+/// October on plans for the next year, an earlier one for its own).
 pub fn infer_plan_year(text: &str) -> Option<i32> {
     let p = patterns();
     let valid = |y: i32| (1949..=2100).contains(&y);
+    let head: String = text.chars().take(200).collect();
+    if let Some(y) = p
+        .title_year
+        .captures(&head)
+        .and_then(|c| c[1].parse::<i32>().ok())
+        .filter(|&y| valid(y))
+    {
+        return Some(y);
+    }
     if let Some(y) = p
         .plan_year
         .captures_iter(text)

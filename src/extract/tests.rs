@@ -131,3 +131,31 @@ fn plan_year_is_inferred() {
     assert_eq!(infer_plan_year("一、2022年工作回顾"), Some(2023));
     assert_eq!(infer_plan_year("没有年份"), None);
 }
+
+#[test]
+fn a_list_runs_again_with_a_verb_of_its_own() {
+    let q = plan("城镇居民人均可支配收入和农民人均纯收入分别达到12566元和5207元，增长9.7%和5.1%");
+    let ids: Vec<&str> = q.iter().map(|x| x.indicator.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "urban_disp_income",
+            "rural_net_income",
+            "urban_disp_income_growth",
+            "rural_net_income_growth"
+        ],
+        "{q:?}"
+    );
+}
+
+#[test]
+fn the_title_year_wins_over_a_comparison_year() {
+    assert_eq!(
+        infer_plan_year("广州市2021年政府工作报告\n城乡居民收入比2010年翻一番的目标如期实现"),
+        Some(2021)
+    );
+    assert_eq!(
+        infer_plan_year("城乡居民收入比2010年翻一番的目标如期实现"),
+        None
+    );
+}
