@@ -152,7 +152,7 @@ impl Reading {
         };
         let at = |i: usize, w: &str| (i..).zip(w.chars()).all(|(k, c)| chars.get(k) == Some(&c));
         for i in 0..chars.len() {
-            // A year: four digits and 年, not a date's month, not a base of comparison or a start.
+            // A year: four digits and 年 (also of a date), not a base of comparison or a start.
             if i + 4 < chars.len()
                 && chars[i..i + 4].iter().all(char::is_ascii_digit)
                 && chars[i + 4] == '年'
