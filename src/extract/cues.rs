@@ -151,7 +151,30 @@ impl Reading {
             })
         };
         let at = |i: usize, w: &str| (i..).zip(w.chars()).all(|(k, c)| chars.get(k) == Some(&c));
+        // Characters that can start a cue: most characters are skipped after one lookup.
+        static FIRST: OnceLock<Vec<char>> = OnceLock::new();
+        let first = FIRST.get_or_init(|| {
+            let mut f: Vec<char> = [
+                PLAN_WORDS,
+                RESULT_WORDS,
+                WEAK_PLAN,
+                WEAK_RESULT,
+                PLAN_TIMES,
+                RESULT_TIMES,
+                &["今年", "今后五年", "未来五年"],
+            ]
+            .iter()
+            .flat_map(|words| words.iter().filter_map(|w| w.chars().next()))
+            .chain(PLAN_PERIODS.iter().filter_map(|(w, _)| w.chars().next()))
+            .collect();
+            f.sort_unstable();
+            f.dedup();
+            f
+        });
         for i in 0..chars.len() {
+            if !chars[i].is_ascii_digit() && first.binary_search(&chars[i]).is_err() {
+                continue;
+            }
             // A year: four digits and 年 (also of a date), not a base of comparison or a start.
             if i + 4 < chars.len()
                 && chars[i..i + 4].iter().all(char::is_ascii_digit)
