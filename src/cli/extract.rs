@@ -9,7 +9,8 @@ pub(crate) struct ExtractArgs {
     /// The report: a text file in UTF-8 or GB18030/GBK.
     report: PathBuf,
     /// The year the report plans for, which 今年/明年 in a pasted paragraph refer to [default: from
-    /// "2023年…目标", a review heading "2022年工作回顾" or the report's date].
+    /// the title "…2023年政府工作报告", a review heading "2022年工作回顾", "2023年…目标" or the report's
+    /// date].
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
     /// Region key written in the outputs [default: from the report header, mapped with regions.csv].

@@ -11,13 +11,13 @@
 //!    十三五期间, 到“十四五”末) or 今后五年 stands for its last year (a target of 2025 in a 2021 report, not
 //!    of 2021). Not a base of comparison (比2022年, 比去年增加) and not a start (2018年以来).
 //! 2. **Plan or result words** anywhere in the sentence, the nearest before the quantity first:
-//!    预期目标, 主要目标, 目标是, 力争, 确保, 争取, 计划 against 预计全年, 增长了, 完成了, 过去, 五年来,
-//!    同比增长; a plan word after 超过 / 完成 / 实现 (超过全年预期目标) speaks of a result.
+//!    预期目标, 主要目标, 目标是, 力争, 确保 against 预计全年, 增长了, 完成了, 五年来, 同比增长; a 目标 word
+//!    after 超过 / 完成 / 实现 (超过全年预期目标) speaks of a result.
 //! 3. **Carry-over.** The decision of the sentence before it in the paragraph (a target list runs over
 //!    several clauses split at ；), of the paragraph before when that one ended with a colon, else the
 //!    section heading's (一、…回顾 or a heading naming the ending year → results; any other → targets),
 //!    else the last decision in the text.
-//! 4. **Weak words**, where nothing above decides: 要, 将 (target) against 完成, 实现, 达到, 预计 (result).
+//! 4. **Weak words**, where nothing above decides: 要, 将, 争取, 计划 (target) against 预计 (result).
 //! 5. Otherwise a target: the tool is asked for a plan.
 
 use super::*;
@@ -47,8 +47,6 @@ const PLAN_WORDS: &[&str] = &[
     "目标任务是",
     "力争",
     "确保",
-    "争取",
-    "计划",
 ];
 const RESULT_WORDS: &[&str] = &[
     "预计全年",
@@ -57,21 +55,27 @@ const RESULT_WORDS: &[&str] = &[
     "实现了",
     "提高了",
     "下降了",
-    "过去",
     "五年来",
     "五年间",
     "同比增长",
     "同比下降",
 ];
-/// Words before a plan word that make it a result (超过全年预期目标, 完成了主要目标).
-const MET: &[&str] = &[
-    "超过", "超出", "超额", "完成", "实现", "高于", "好于", "低于",
-];
-const WEAK_PLAN: &[&str] = &["要", "将"];
-const WEAK_RESULT: &[&str] = &["完成", "实现", "达到", "预计"];
+/// Words before a 目标 word that make it a result (超过全年预期目标, 完成了主要目标).
+const MET: &[&str] = &["超过", "超出", "超额", "完成", "实现"];
+/// Weak words: they decide only a sentence nothing else decides (争取 is also 争取中央资金 in a review,
+/// 计划 also 计划单列市; 完成 / 实现 / 达到 stand in targets as often as in results).
+const WEAK_PLAN: &[&str] = &["要", "将", "争取", "计划"];
+const WEAK_RESULT: &[&str] = &["预计"];
 /// Time words with a fixed meaning; 今年 is decided per report.
 const PLAN_TIMES: &[&str] = &["明年", "新的一年"];
-const RESULT_TIMES: &[&str] = &["过去一年", "过去的一年", "去年", "即将过去", "刚刚过去"];
+const RESULT_TIMES: &[&str] = &[
+    "过去一年",
+    "过去的一年",
+    "过去五年",
+    "去年",
+    "即将过去",
+    "刚刚过去",
+];
 /// Five-year plan periods and their last year.
 const PLAN_PERIODS: &[(&str, i32)] = &[
     ("十一五", 2010),
@@ -97,7 +101,7 @@ impl Reading {
         let this_year = match report_date(&doc.s) {
             Some((y, _)) if y >= plan_year => Section::Plan,
             Some(_) => Section::Review,
-            None if doc.s.contains("明年") => Section::Review,
+            None if speaks_of_next_year_plan(&doc.chars) => Section::Review,
             None => Section::Plan,
         };
         let mut reading = Reading {
@@ -240,6 +244,7 @@ impl Reading {
                     if at(i, w) {
                         let met = section == Section::Plan
                             && strength == Strength::Word
+                            && w.contains("目标")
                             && (i.saturating_sub(6)..i).any(|k| MET.iter().any(|m| at(k, m)));
                         let section = if met { Section::Review } else { section };
                         push(i + w.chars().count(), section, None, strength);
@@ -249,6 +254,28 @@ impl Reading {
         }
         out
     }
+}
+
+/// Does the text plan for 明年 (明年…目标 / 预期 / 主要 / 经济社会发展 / 工作安排 / 总体要求 within a few
+/// characters)?
+/// Then it was given in December and its 今年 is the ending year; a passing 为明年打下基础 says nothing.
+fn speaks_of_next_year_plan(chars: &[char]) -> bool {
+    const PLAN: &[&str] = &[
+        "目标",
+        "预期",
+        "主要",
+        "经济社会发展",
+        "工作安排",
+        "总体要求",
+    ];
+    (0..chars.len().saturating_sub(1)).any(|i| {
+        chars[i] == '明'
+            && chars[i + 1] == '年'
+            && (i + 2..(i + 14).min(chars.len())).any(|k| {
+                PLAN.iter()
+                    .any(|w| (k..).zip(w.chars()).all(|(j, c)| chars.get(j) == Some(&c)))
+            })
+    })
 }
 
 /// The decision for a position in a sentence: the strongest kind of cue wins, and within it the nearest
@@ -347,6 +374,57 @@ mod tests {
             Some(2021),
         );
         assert_eq!(s, vec![(Section::Plan, 2021), (Section::Plan, 2025)]);
+    }
+
+    /// Inputs a review of this module found misread (争取中央资金, 计划单列市, 摒弃过去的, 低于3%，确保,
+    /// a passing 明年, a bare 达到, a goal of 2025 carried past 。, a five-year review's own years).
+    #[test]
+    fn words_that_stand_in_plans_and_reviews_alike_do_not_decide() {
+        let review = "一、2022年工作回顾\n累计争取中央预算内投资12.5亿元，一般公共预算收入增长6%。\n地区生产总值增长6.5%，增速居5个计划单列市首位。";
+        assert!(
+            sections_of(review, None)
+                .iter()
+                .all(|s| *s == (Section::Review, 2022)),
+            "{:?}",
+            sections_of(review, None)
+        );
+        for plan in [
+            "二、2023年工作安排\n坚决摒弃过去的粗放模式，规模以上工业增加值增长7%，单位GDP能耗下降3%。",
+            "二、2023年工作安排\n粮食产量稳定在100万吨，居民消费价格涨幅低于3%，确保城镇新增就业3万人。",
+        ] {
+            let s = sections_of(plan, None);
+            assert!(
+                s.iter().all(|x| *x == (Section::Plan, 2023)),
+                "{plan}: {s:?}"
+            );
+        }
+        let s = sections_of(
+            "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%。\n做好今年工作，为明年发展打下坚实基础。",
+            Some(2020),
+        );
+        assert_eq!(s, vec![(Section::Plan, 2020); 2]);
+        let s = sections_of(
+            "地区生产总值增长6%左右，一般公共预算收入达到300亿元，城镇新增就业3万人。",
+            Some(2023),
+        );
+        assert_eq!(s, vec![(Section::Plan, 2023); 3]);
+        let s = sections_of(
+            "二、2023年工作安排\n今年主要预期目标是：地区生产总值增长6%左右。到2025年，地区生产总值突破6000亿元。一般公共预算收入增长5%，城镇新增就业3万人。",
+            None,
+        );
+        let years: Vec<i32> = s.iter().map(|x| x.1).collect();
+        assert_eq!(years, vec![2023, 2025, 2023, 2023]);
+        let s = sections_of(
+            "一、过去五年工作回顾\n2018年，地区生产总值增长6.8%。2020年地区生产总值增长3.6%。",
+            Some(2021),
+        );
+        assert_eq!(s, vec![(Section::Review, 2018), (Section::Review, 2020)]);
+        assert_eq!(
+            infer_plan_year(
+                "各位代表：\n一、2022年工作回顾\n过去一年，2022年政府工作报告确定的目标任务圆满完成，地区生产总值增长5%。\n二、2023年工作安排\n地区生产总值增长6%左右。"
+            ),
+            Some(2023)
+        );
     }
 
     #[test]

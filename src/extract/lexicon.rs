@@ -318,6 +318,15 @@ pub fn growth_id_of(level_id: &str) -> Option<&'static str> {
         .map(|(g, _)| *g)
 }
 
+/// The level id of a growth id (`gpbr_growth` → `gpbr`), if it is a headline indicator's.
+pub fn level_id_of(growth_id: &str) -> Option<&'static str> {
+    NAMES
+        .iter()
+        .flat_map(|n| n.ids.iter())
+        .find(|(g, _)| *g == growth_id)
+        .map(|(_, l)| *l)
+}
+
 /// Can a level of this indicator be measured in `unit`? Amounts need a currency, jobs persons, rates a
 /// percentage; a count (在15个副省级城市中) near 地区生产总值 is not the region's output.
 pub fn level_unit_fits(level_id: &str, unit: &str) -> bool {

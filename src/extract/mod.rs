@@ -8,9 +8,10 @@
 //!    (预计全年, 增长了, 同比增长), then the sentence before it in the paragraph; a section heading
 //!    (`一、2022年工作回顾` → results, any other `一、…` → targets) is only the prior for a paragraph
 //!    that says nothing. A pasted paragraph, a page and a whole report are read the same way.
-//! 2. **Years.** The plan year comes from `--year`, else “2023年…目标”, else a review heading + 1, else
-//!    the report's date (given in December → the next year). 今年 is the plan year, or the ending year
-//!    in a report given in December (or one that speaks of 明年).
+//! 2. **Years.** The plan year comes from `--year`, else the title (…2023年政府工作报告), else a review
+//!    heading + 1, else “2023年…目标”, else the report's date (given in December → the next year). 今年
+//!    is the plan year, or the ending year in a report given in December (or one that plans for 明年). A
+//!    year a sentence names stands for its quantities (a goal of 2025, a result of 2018).
 //! 3. **Quantities.** An Arabic number (or a range `X—Y`, `X%-Y%`, `X至Y`) with an optional magnitude
 //!    (万, 亿, 万亿) and a unit or measure word, or a Chinese numeral after a verb such as 新增 / 建设 (二十万套).
 //!    Skipped: numbers inside quotation marks or book-title marks (“人才金政50条”, 《…》), ordinals (第2位),
@@ -148,10 +149,13 @@ pub fn extract_text(
     // The decision brought forward from the text before (see `cues`).
     let mut carry: Option<(Section, Option<i32>)> = None;
     let mut colon_before = false;
+    // A named year stands (a goal of 2025, a result of 2018 in a five-year review); otherwise the plan
+    // year for targets and the year before for results.
     let year_of = |section: Section, named: Option<i32>| match section {
         Section::Plan => named.filter(|&y| y > plan_year).unwrap_or(plan_year),
-        Section::Review => plan_year - 1,
+        Section::Review => named.filter(|&y| y < plan_year).unwrap_or(plan_year - 1),
     };
+    let mut list_continues = false;
     for (s0, s1) in sentences(&doc) {
         let first_in_line = s0 == 0 || doc.chars[s0 - 1] == '\n';
         if first_in_line
@@ -161,6 +165,11 @@ pub fn extract_text(
             carry = Some((h, None));
         }
         colon_before = doc.slice(s0, s1).trim_end().ends_with(['：', ':']);
+        // The year a sentence named carries over the ；-separated clauses of its list, not past 。.
+        if !list_continues {
+            carry = carry.map(|(section, _)| (section, None));
+        }
+        list_continues = matches!(doc.chars[s1 - 1], '；' | ';');
         let cues = reading.cues(&doc, s0, s1);
         let carry_in = carry;
         let (section, named) = cues::decide(&cues, s1, carry_in);
@@ -283,9 +292,16 @@ pub fn extract_text(
                         .iter()
                         .filter(|q| q.span.0 >= doc.orig[from] && q.span.0 < doc.orig[fenbies[k]])
                         .map(|q| {
-                            let growth = lexicon::growth_id_of(&q.indicator)
-                                .map_or_else(|| q.indicator.clone(), str::to_string);
-                            (growth, q.indicator.clone())
+                            let id = q.indicator.clone();
+                            if q.basis == Basis::Growth {
+                                let level = lexicon::level_id_of(&id)
+                                    .map_or_else(|| id.clone(), str::to_string);
+                                (id, level)
+                            } else {
+                                let growth = lexicon::growth_id_of(&id)
+                                    .map_or_else(|| id.clone(), str::to_string);
+                                (growth, id)
+                            }
                         })
                         .collect();
                     if items.len() >= 2 {
@@ -395,7 +411,10 @@ pub fn extract_text(
                     list.push(ex.quantities.len());
                 } else {
                     for &i in &list {
-                        ex.quantities[i].qualifier = qualifier;
+                        let q = &mut ex.quantities[i];
+                        q.qualifier = qualifier;
+                        q.preliminary |= q.section == Section::Review
+                            && matches!(qualifier, Qualifier::AtLeast | Qualifier::About);
                     }
                     list.clear();
                 }

@@ -171,31 +171,29 @@ pub(super) fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
     out
 }
 
-/// Infer the year a report plans for: the year of its title in the opening lines (广州市2021年政府工作报告),
-/// else a year named with its targets (2023年…目标, not 比2010年…的目标), else the year after a review
-/// heading's (2022年工作回顾), else from the report's date (——2022年12月28日…: a report given from
+/// Infer the year a report plans for: the year of its title among the first lines (广州市2021年政府工作报告),
+/// else the year after a review heading's (2022年工作回顾), else a year named with its targets (2023年…目标,
+/// not 比2010年…的目标), else from the report's date (——2022年12月28日…: a report given from
 /// October on plans for the next year, an earlier one for its own).
 pub fn infer_plan_year(text: &str) -> Option<i32> {
     let p = patterns();
     let valid = |y: i32| (1949..=2100).contains(&y);
-    let head: String = text.chars().take(200).collect();
-    if let Some(y) = p
-        .title_year
-        .captures(&head)
-        .and_then(|c| c[1].parse::<i32>().ok())
+    // A title: one of the first lines, short and without a clause of text (not 2022年政府工作报告确定的
+    // 目标任务圆满完成 in a review).
+    if let Some(y) = text
+        .lines()
+        .take(5)
+        .map(str::trim)
+        .filter(|l| l.chars().count() <= 40 && !l.contains(['，', ',', '。', '；']))
+        .find_map(|l| p.title_year.captures(l)?[1].parse::<i32>().ok())
         .filter(|&y| valid(y))
     {
         return Some(y);
     }
+    // A review heading's year is structure; a year named with 目标 may be a review's (2022年政府工作报告
+    // 确定的目标任务圆满完成), so it comes after.
     if let Some(y) = p
-        .plan_year
-        .captures_iter(text)
-        .filter_map(|c| c[1].parse::<i32>().ok())
-        .find(|&y| valid(y))
-    {
-        return Some(y);
-    }
-    p.review_year
+        .review_year
         .captures_iter(text)
         .filter_map(|c| {
             c.get(1)
@@ -203,7 +201,13 @@ pub fn infer_plan_year(text: &str) -> Option<i32> {
                 .and_then(|m| m.as_str().parse::<i32>().ok())
         })
         .find(|&y| valid(y))
-        .map(|y| y + 1)
+    {
+        return Some(y + 1);
+    }
+    p.plan_year
+        .captures_iter(text)
+        .filter_map(|c| c[1].parse::<i32>().ok())
+        .find(|&y| valid(y))
         .or_else(|| {
             super::cues::report_date(text)
                 .filter(|(y, _)| valid(*y))

@@ -159,3 +159,19 @@ fn the_title_year_wins_over_a_comparison_year() {
         None
     );
 }
+
+#[test]
+fn amounts_after_a_list_of_rates_get_the_level_ids() {
+    let q = plan("城镇和农村居民人均可支配收入分别增长6%和7%，分别达到42000元和21000元");
+    let ids: Vec<&str> = q.iter().map(|x| x.indicator.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "urban_disp_income_growth",
+            "rural_disp_income_growth",
+            "urban_disp_income",
+            "rural_disp_income"
+        ],
+        "{q:?}"
+    );
+}

@@ -627,7 +627,13 @@ pub fn chart_from_csv(
             let key = target_key()?;
             let file = from.join("backtest.csv");
             let rows = read_rows(&file)?;
-            let combined: Vec<_> = rows.iter().filter(|r| r["model"] == "combined").collect();
+            // This series' combined forecasts (the chart's coverage panel is the series' own).
+            let combined: Vec<_> = rows
+                .iter()
+                .filter(|r| {
+                    r["model"] == "combined" && r["region"] == key.0 && r["indicator"] == key.1
+                })
+                .collect();
             let covered = |lo: &str, hi: &str| {
                 let hits = combined
                     .iter()
