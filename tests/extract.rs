@@ -660,19 +660,7 @@ impl Score {
 /// figures and every miss.
 #[test]
 fn other_reports_targets_and_results_against_blind_labels() {
-    let (targets, results) = score_passages("tests/fixtures/extract/reports");
-    for (kind, score) in [("targets", &targets), ("results", &results)] {
-        assert!(
-            score.precision() >= 0.95,
-            "{kind}: precision {:.3}",
-            score.precision()
-        );
-        assert!(
-            score.recall() >= 0.90,
-            "{kind}: recall {:.3}",
-            score.recall()
-        );
-    }
+    assert_passages("tests/fixtures/extract/reports", 0.95, 0.90);
 }
 
 /// The same on passages of 14 further reports written blind by someone else, scored once as a holdout
@@ -680,19 +668,7 @@ fn other_reports_targets_and_results_against_blind_labels() {
 /// `cargo test --release --test extract holdout -- --nocapture`.
 #[test]
 fn first_holdout_reports_now_a_development_set() {
-    let (targets, results) = score_passages("tests/fixtures/extract/holdout");
-    for (kind, score) in [("targets", &targets), ("results", &results)] {
-        assert!(
-            score.precision() >= 0.85,
-            "{kind}: precision {:.3}",
-            score.precision()
-        );
-        assert!(
-            score.recall() >= 0.80,
-            "{kind}: recall {:.3}",
-            score.recall()
-        );
-    }
+    assert_passages("tests/fixtures/extract/holdout", 0.85, 0.80);
 }
 
 /// The holdout written blind while the misses of the first one were mended, scored once after and then
@@ -700,19 +676,7 @@ fn first_holdout_reports_now_a_development_set() {
 /// `cargo test --release --test extract holdout2 -- --nocapture`.
 #[test]
 fn second_holdout2_reports_now_a_development_set() {
-    let (targets, results) = score_passages("tests/fixtures/extract/holdout2");
-    for (kind, score) in [("targets", &targets), ("results", &results)] {
-        assert!(
-            score.precision() >= 0.85,
-            "{kind}: precision {:.3}",
-            score.precision()
-        );
-        assert!(
-            score.recall() >= 0.80,
-            "{kind}: recall {:.3}",
-            score.recall()
-        );
-    }
+    assert_passages("tests/fixtures/extract/holdout2", 0.85, 0.80);
 }
 
 /// The holdout written blind while the misses of the second one were mended, scored once after and then
@@ -720,16 +684,22 @@ fn second_holdout2_reports_now_a_development_set() {
 /// `cargo test --release --test extract holdout3 -- --nocapture`.
 #[test]
 fn third_holdout3_reports_now_a_development_set() {
-    let (targets, results) = score_passages("tests/fixtures/extract/holdout3");
+    assert_passages("tests/fixtures/extract/holdout3", 0.85, 0.80);
+}
+
+/// Score a fixture directory ([`score_passages`]) and require the precision and recall of its targets and
+/// of its results.
+fn assert_passages(rel: &str, min_precision: f64, min_recall: f64) {
+    let (targets, results) = score_passages(rel);
     for (kind, score) in [("targets", &targets), ("results", &results)] {
         assert!(
-            score.precision() >= 0.85,
-            "{kind}: precision {:.3}",
+            score.precision() >= min_precision,
+            "{rel} {kind}: precision {:.3}",
             score.precision()
         );
         assert!(
-            score.recall() >= 0.80,
-            "{kind}: recall {:.3}",
+            score.recall() >= min_recall,
+            "{rel} {kind}: recall {:.3}",
             score.recall()
         );
     }
