@@ -309,22 +309,14 @@ pub const NAMES: &[Name] = &[
     },
 ];
 
-/// The growth id of a level id (`gpbr` → `gpbr_growth`), if it is a headline indicator's.
-pub fn growth_id_of(level_id: &str) -> Option<&'static str> {
+/// The (growth id, level id) pair a headline id belongs to, given either (`gpbr` or `gpbr_growth` →
+/// (`gpbr_growth`, `gpbr`)).
+pub fn id_pair(id: &str) -> Option<(&'static str, &'static str)> {
     NAMES
         .iter()
         .flat_map(|n| n.ids.iter())
-        .find(|(_, l)| *l == level_id)
-        .map(|(g, _)| *g)
-}
-
-/// The level id of a growth id (`gpbr_growth` → `gpbr`), if it is a headline indicator's.
-pub fn level_id_of(growth_id: &str) -> Option<&'static str> {
-    NAMES
-        .iter()
-        .flat_map(|n| n.ids.iter())
-        .find(|(g, _)| *g == growth_id)
-        .map(|(_, l)| *l)
+        .find(|(g, l)| *g == id || *l == id)
+        .copied()
 }
 
 /// Can a level of this indicator be measured in `unit`? Amounts need a currency, jobs persons, rates a

@@ -292,16 +292,10 @@ pub fn extract_text(
                         .iter()
                         .filter(|q| q.span.0 >= doc.orig[from] && q.span.0 < doc.orig[fenbies[k]])
                         .map(|q| {
-                            let id = q.indicator.clone();
-                            if q.basis == Basis::Growth {
-                                let level = lexicon::level_id_of(&id)
-                                    .map_or_else(|| id.clone(), str::to_string);
-                                (id, level)
-                            } else {
-                                let growth = lexicon::growth_id_of(&id)
-                                    .map_or_else(|| id.clone(), str::to_string);
-                                (growth, id)
-                            }
+                            lexicon::id_pair(&q.indicator).map_or_else(
+                                || (q.indicator.clone(), q.indicator.clone()),
+                                |(g, l)| (g.to_string(), l.to_string()),
+                            )
                         })
                         .collect();
                     if items.len() >= 2 {
