@@ -164,7 +164,8 @@ pub fn extract_text(
         {
             carry = Some((h, None));
         }
-        colon_before = doc.slice(s0, s1).trim_end().ends_with(['：', ':']);
+        let sentence_text = doc.slice(s0, s1);
+        colon_before = sentence_text.trim_end().ends_with(['：', ':']);
         // The year a sentence named carries over the ；-separated clauses of its list, not past 。.
         if !list_continues {
             carry = carry.map(|(section, _)| (section, None));
@@ -177,7 +178,7 @@ pub fn extract_text(
         if cues::decides(&cues) {
             carry = Some((section, named));
         }
-        let sentence = doc.slice(s0, s1).trim().to_string();
+        let sentence = sentence_text.trim().to_string();
         let (f0, f1) = (
             found.partition_point(|f| f.span.0 < s0),
             found.partition_point(|f| f.span.0 < s1),
@@ -192,7 +193,6 @@ pub fn extract_text(
         let preliminary_sentence = sentence.contains("预计");
         // Distributive assignment: names before each 分别, numbers after it (a sentence may have
         // several lists: …分别增长8%和9%，规模以上工业增加值、社会消费品零售总额分别增长6%、9%).
-        let sentence_text = doc.slice(s0, s1);
         let fenbies: Vec<usize> = sentence_text
             .match_indices("分别")
             .map(|(b, _)| s0 + sentence_text[..b].chars().count())

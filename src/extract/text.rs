@@ -17,7 +17,7 @@ fn bad(file: &str, message: &str) -> Error {
 /// Rejects empty files, binary files and bytes that are valid in neither encoding. Returns the text
 /// and the name of the encoding used.
 pub fn decode(file: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(crate::atomic::UTF8_BOM).unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(bad(
             file,

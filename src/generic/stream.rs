@@ -165,8 +165,8 @@ impl Pass<'_> {
         let mut buf = BufReader::with_capacity(1 << 20, counter);
         // Byte-order mark and separator, from the start of the file.
         let start = buf.fill_buf().map_err(|e| self.io(e))?;
-        let bom = if start.starts_with(b"\xef\xbb\xbf") {
-            3
+        let bom = if start.starts_with(crate::atomic::UTF8_BOM) {
+            crate::atomic::UTF8_BOM.len()
         } else {
             0
         };

@@ -15,7 +15,7 @@ use crate::run::{Accuracy, BacktestRow, NaiveBenchmark, RunResult};
 use crate::scenario::Outcome;
 use crate::targets::{self, BASELINES};
 
-pub use crate::atomic::{UTF8_BOM, with_csv_bom, write_atomic, write_streaming};
+pub use crate::atomic::{with_csv_bom, write_atomic, write_streaming};
 
 mod extraction;
 mod scenarios;
