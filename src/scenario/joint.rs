@@ -367,6 +367,16 @@ mod tests {
     }
 
     #[test]
+    fn dot_in_lanes_is_the_plain_sum_of_products() {
+        for n in 0..=9 {
+            let a: Vec<f64> = (0..n).map(|i| 0.5 + i as f64).collect();
+            let b: Vec<f64> = (0..n).map(|i| 2.0 - 0.25 * i as f64).collect();
+            let plain: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert!((dot(&a, &b) - plain).abs() < 1e-12, "n = {n}");
+        }
+    }
+
+    #[test]
     fn draws_have_the_correlation_and_conditioning_reproduces_it() {
         let (cols, kinds) = sample(3, 40, 3);
         let j = Joint::estimate(&cols, &kinds);
