@@ -34,10 +34,11 @@
 //! | `FY = μ₀ + w (YTD − μ₀)`, `w` by least squares on earlier years | 0.64 | 0.96 | 1.29 | 0.68 / 0.78 / 0.94 | – |
 //! | the same or the naive nowcast, whichever has the better earlier record | 0.94 | 1.00 | 1.00 | 0.44 / 0.69 / 0.81 | 0.107 / 0.045 / 0.031 |
 //! | **taken**: precision weights, spread of the last 5 years, calibrated | **0.83** | **1.00** | **1.19** | 0.58 / 0.61 / 0.75 | **0.031 / 0.016 / 0.014** |
+//! | the same with first-release year-to-date figures ([`in_year_preference`]; all rows above used the revisions) | 0.83 | 1.00 | 1.17 | 0.58 / 0.61 / 0.69 | 0.032 / 0.016 / 0.014 |
 //!
 //! The taken rule is the only one whose update always narrows the December interval and moves toward
 //! the year-to-date value (the least-squares and record rules replace the December forecast and
-//! widened Zibo's interval in April); its calls beat the naive nowcast's (Brier 0.058 / 0.039 / 0.031)
+//! widened Zibo's interval in April); its calls beat the naive nowcast's (Brier 0.058 / 0.039 / 0.031; 0.060 / 0.039 / 0.033 with first releases)
 //! at every period. As of Q3 nothing beats the naive nowcast on this history: its errors are the
 //! census revisions of 2004–2009 (full years revised up by ~2 points after their quarters were
 //! published, which no quarter figure foretells) and two turning points where the December forecast
@@ -205,8 +206,42 @@ impl FromStr for AsOf {
     }
 }
 
-/// Resolved year-to-date growth values by (series, year, period). Of
-/// several rows the one the panel's vintage rule prefers wins ([`crate::data::panel`]).
+/// Ordering key of the rows of one year-to-date figure (greatest wins): as the panel's rule for full
+/// years ([`crate::data::panel`]: a `low`-confidence row only when nothing better exists, then vintage,
+/// confidence, source and value), but with the vintages in the order a planner meets them during the
+/// year: the first release (`initial`), a figure of unstated vintage (`reported`), a later revision
+/// (`revised`), an estimate or bound (`preliminary`), a derived value. A nowcast as of October uses the
+/// January–September figure published in October, and its history is learned from such figures too;
+/// revised in-year figures (China's January–September 2007: 11.5 first, 12.2 later) would be a
+/// look-ahead in the backtest.
+pub fn in_year_preference(
+    o: &crate::data::Observation,
+) -> (
+    bool,
+    u8,
+    crate::data::Confidence,
+    std::cmp::Reverse<&str>,
+    std::cmp::Reverse<u64>,
+) {
+    use crate::data::{Confidence, Vintage};
+    let rank = match o.vintage {
+        Vintage::Initial => 4,
+        Vintage::Reported => 3,
+        Vintage::Revised => 2,
+        Vintage::Preliminary => 1,
+        Vintage::Derived => 0,
+    };
+    (
+        o.confidence != Confidence::Low,
+        rank,
+        o.confidence,
+        std::cmp::Reverse(o.source.as_str()),
+        std::cmp::Reverse(o.value.to_bits()),
+    )
+}
+
+/// Resolved year-to-date growth values by (series, year, period). Of several rows the one a planner had
+/// at the time wins: the first release ([`in_year_preference`]), not the revision a later year published.
 #[derive(Debug, Clone, Default)]
 pub struct InYearData {
     /// The value of each (series, year, period).
@@ -236,9 +271,7 @@ impl InYearData {
         let values = groups
             .into_iter()
             .filter_map(|(k, rows)| {
-                let best = rows
-                    .into_iter()
-                    .max_by_key(|o| crate::data::panel::preference(o))?;
+                let best = rows.into_iter().max_by_key(|o| in_year_preference(o))?;
                 Some((k, best.value))
             })
             .collect();
@@ -568,6 +601,42 @@ pub fn summarise(ds: &Dataset, rows: &[Nowcast], calls: &[Call], tol: f64) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{Confidence, Observation, Vintage};
+
+    #[test]
+    fn a_year_to_date_figure_is_its_first_release() {
+        let row = |value: f64, vintage: Vintage, confidence: Confidence, line: u64| Observation {
+            region: "China".into(),
+            indicator: "gdp_real_growth".into(),
+            period: "Q3".into(),
+            year: 2007,
+            value,
+            unit: "pct".into(),
+            kind: Kind::GrowthPct,
+            vintage,
+            confidence,
+            source: format!("s{line}"),
+            line,
+        };
+        let key = ("China".to_string(), "gdp_real_growth".to_string());
+        let mut ds = Dataset {
+            observations: vec![
+                row(12.2, Vintage::Revised, Confidence::High, 2),
+                row(11.5, Vintage::Initial, Confidence::High, 3),
+                row(11.9, Vintage::Reported, Confidence::High, 4),
+            ],
+            ..Dataset::default()
+        };
+        let first = |ds: &Dataset| InYearData::build(ds, 2007, None).get(&key, 2007, InYear::Q3);
+        assert_eq!(first(&ds), Some(11.5));
+        // Without a first release, a figure of unstated vintage beats the revision.
+        ds.observations.remove(1);
+        assert_eq!(first(&ds), Some(11.9));
+        // A low-confidence first release loses to any better row, as for full years.
+        ds.observations
+            .push(row(10.0, Vintage::Initial, Confidence::Low, 5));
+        assert_eq!(first(&ds), Some(11.9));
+    }
 
     #[test]
     fn as_of_parses_years_and_periods() {
