@@ -223,21 +223,15 @@ pub fn in_year_preference(
     std::cmp::Reverse<&str>,
     std::cmp::Reverse<u64>,
 ) {
-    use crate::data::{Confidence, Vintage};
-    let rank = match o.vintage {
+    use crate::data::Vintage;
+    let rank: u8 = match o.vintage {
         Vintage::Initial => 4,
         Vintage::Reported => 3,
         Vintage::Revised => 2,
         Vintage::Preliminary => 1,
         Vintage::Derived => 0,
     };
-    (
-        o.confidence != Confidence::Low,
-        rank,
-        o.confidence,
-        std::cmp::Reverse(o.source.as_str()),
-        std::cmp::Reverse(o.value.to_bits()),
-    )
+    crate::data::panel::preference_with(o, rank)
 }
 
 /// Resolved year-to-date growth values by (series, year, period). Of several rows the one a planner had

@@ -102,9 +102,24 @@ pub(crate) fn preference(
     std::cmp::Reverse<&str>,
     std::cmp::Reverse<u64>,
 ) {
+    preference_with(o, o.vintage)
+}
+
+/// The resolution rule with the vintage's place given by `vintage` (the year-to-date rule orders the
+/// vintages differently, [`crate::nowcast::in_year_preference`]).
+pub(crate) fn preference_with<V: Ord>(
+    o: &Observation,
+    vintage: V,
+) -> (
+    bool,
+    V,
+    Confidence,
+    std::cmp::Reverse<&str>,
+    std::cmp::Reverse<u64>,
+) {
     (
         o.confidence != Confidence::Low,
-        o.vintage,
+        vintage,
         o.confidence,
         std::cmp::Reverse(o.source.as_str()),
         std::cmp::Reverse(o.value.to_bits()),
