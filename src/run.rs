@@ -197,6 +197,9 @@ pub struct RunResult {
     pub calls: Vec<Call>,
     /// Intervention years (for summaries).
     pub intervention_years: Vec<i32>,
+    /// What the user should know about this run and might not see in its outputs (a report whose
+    /// targets are of another year; an as-of period with no year-to-date value). The CLI prints them.
+    pub warnings: Vec<String>,
 }
 
 impl RunResult {
@@ -250,7 +253,12 @@ pub fn backtest_rows(panel: &Panel, out: &EngineOutput) -> Vec<BacktestRow> {
 }
 
 /// Append the targets extracted from the work reports (targets already in the CSV files win).
-fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<()> {
+/// Add the targets of the reports; returns each report's name with the years its targets are of.
+fn add_report_targets(
+    data: &mut Dataset,
+    reports: &Reports,
+) -> Result<Vec<(String, BTreeSet<i32>)>> {
+    let mut years_of = Vec::new();
     let inputs: Vec<(String, String, Option<String>)> = match reports {
         Reports::None => Vec::new(),
         Reports::Bundled => vec![(
@@ -290,6 +298,17 @@ fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<()> {
                  a work report (目标 …增长X%左右), or leave out --report"
             )));
         }
+        years_of.push((name.clone(), found.iter().map(|t| t.year).collect()));
+        // The region a report is for, and its parents, are shown like the primary data's regions.
+        if !data.focus.is_empty() {
+            let mut next = Some(region.clone());
+            while let Some(r) = next {
+                next = data.regions.get(&r).and_then(|x| x.parent.clone());
+                if !data.focus.insert(r) {
+                    break;
+                }
+            }
+        }
         for t in found {
             let dup = data
                 .targets
@@ -300,7 +319,7 @@ fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(years_of)
 }
 
 /// Run the whole job.
@@ -312,7 +331,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         )));
     }
     let mut data = data::load_layers(&cfg.source, &cfg.add_data)?;
-    add_report_targets(&mut data, &cfg.reports)?;
+    let report_years = add_report_targets(&mut data, &cfg.reports)?;
     let last_year = data
         .observations
         .iter()
@@ -337,20 +356,41 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         .unwrap_or(last_year);
     let as_of = cfg.as_of.unwrap_or(focus_last);
     if as_of <= first_year || as_of > last_year {
-        return Err(Error::Config(format!(
-            "--as-of {as_of} is outside the data: use a year from {} to {last_year} (forecasts are one year ahead of the as-of year)",
-            first_year + 1
-        )));
+        return Err(Error::Config(match cfg.period {
+            Some(p) => format!(
+                "--as-of {}{} needs the full year {as_of} before it, and the data's full years run from \
+                 {first_year} to {last_year}: use {}Q1 to {}Q3, or a year from {} to {last_year}",
+                as_of + 1,
+                p.code(),
+                first_year + 2,
+                last_year + 1,
+                first_year + 1
+            ),
+            None => format!(
+                "--as-of {as_of} is outside the data: use a year from {} to {last_year} (forecasts are one year ahead of the as-of year)",
+                first_year + 1
+            ),
+        }));
+    }
+    let mut warnings = Vec::new();
+    for (name, years) in &report_years {
+        if !years.contains(&(as_of + 1)) {
+            let listed: Vec<String> = years.iter().map(i32::to_string).collect();
+            warnings.push(format!(
+                "{name}: its targets are of {}, and this run assesses {} (as of {as_of}), so none of them \
+                 is assessed; the targets of a year Y are assessed with --as-of Y-1, which needs full-year \
+                 data of Y-1",
+                listed.join(", "),
+                as_of + 1
+            ));
+        }
     }
     let panel = Panel::build(&data, as_of);
     let extra: BTreeSet<SeriesKey> = data
         .targets
         .iter()
         .filter(|t| t.year <= as_of + 1)
-        .map(|t| match t.basis {
-            crate::data::Basis::Growth => (t.region.clone(), t.indicator.clone()),
-            crate::data::Basis::Level => (t.region.clone(), format!("{}_growth", t.indicator)),
-        })
+        .map(targets::growth_key)
         .collect();
     let ecfg = EngineConfig {
         as_of,
@@ -381,6 +421,9 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         ),
         None => Vec::new(),
     };
+    if let Some(p) = cfg.period {
+        warnings.extend(nowcast_warning(&data, &nowcasts, as_of + 1, p));
+    }
     // Calls are of years up to the as-of year: the nowcast of the year after does not touch them.
     let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);
     let nowcast_summary = nowcast::summarise(&data, &nowcast_backtest, &calls, cfg.tolerance);
@@ -400,5 +443,40 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         engine: engine_out,
         assessments,
         calls,
+        warnings,
     })
+}
+
+/// A warning when an as-of period updated none, or only some, of the targets' series: the outputs say
+/// "as of 2023 Q1" either way.
+fn nowcast_warning(data: &Dataset, nowcasts: &[Nowcast], year: i32, p: InYear) -> Option<String> {
+    let spec = format!("--as-of {year}{}", p.code());
+    if nowcasts.is_empty() {
+        return Some(format!(
+            "{spec}: the data have no year-to-date value of {year} up to {} (rows with period Q1, H1 or \
+             Q3 in indicators.csv), so every forecast is December's",
+            p.code()
+        ));
+    }
+    let updated: BTreeSet<&SeriesKey> = nowcasts.iter().map(|n| &n.key).collect();
+    let mut missing: Vec<String> = data
+        .targets
+        .iter()
+        .filter(|t| t.year == year && data.in_focus(&t.region))
+        .map(targets::growth_key)
+        .filter(|k| !updated.contains(k))
+        .map(|(r, i)| format!("{r}.{i}"))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let n = missing.len();
+    missing.truncate(5);
+    Some(format!(
+        "{spec}: {n} target series have no year-to-date value of {year} and keep December's forecast ({}{})",
+        missing.join(", "),
+        if n > 5 { ", …" } else { "" }
+    ))
 }

@@ -209,7 +209,8 @@ pub fn assess(
     res
 }
 
-fn growth_key(t: &Target) -> (String, String) {
+/// The growth series a target is assessed on (a level target: the growth of its level).
+pub(crate) fn growth_key(t: &Target) -> (String, String) {
     match t.basis {
         Basis::Growth => (t.region.clone(), t.indicator.clone()),
         Basis::Level => (t.region.clone(), format!("{}_growth", t.indicator)),
@@ -245,6 +246,16 @@ fn assess_one(ds: &Dataset, panel: &Panel, out: &EngineOutput, t: &Target, tol: 
         .collect::<Vec<_>>()
         .join("; ");
     let Some(growth) = fc.combined else {
+        if fc.n_obs == 0 {
+            a.reason = Some(format!(
+                "no value of {}.{} up to {} in the data: add its history to indicators.csv (every \
+                 model needs at least its last value)",
+                key.0,
+                key.1,
+                t.year - 1
+            ));
+            return a;
+        }
         let reasons: Vec<String> = fc
             .models
             .iter()

@@ -451,3 +451,84 @@ fn check_add_data_accepts_the_shared_provinces() {
         "{text}"
     );
 }
+
+/// A work report of Weifang planning `year` (made up; the extractor reads its title year and targets).
+fn weifang_report(dir: &Path, year: i32) -> PathBuf {
+    let path = dir.join(format!("weifang_{year}.txt"));
+    fs::write(
+        &path,
+        format!(
+            "潍坊市{year}年政府工作报告\n\n{year}年经济社会发展的主要预期目标是：地区生产总值增长6%左右，\
+             一般公共预算收入增长5%以上。\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_report_brings_its_city_into_the_table_and_one_of_another_year_is_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("weifang");
+    write_city(&city);
+    let dirs = [city];
+    // `run` with the bundled data, the city and one report of it.
+    let with_report = |report: &Path, out: &str| {
+        let report = report.to_str().unwrap();
+        let extra = ["--report", report, "--region", "Weifang", "--no-charts"];
+        indicast(tmp.path(), run_args(&dirs, Path::new(out), &extra))
+    };
+    let out = with_report(&weifang_report(tmp.path(), 2023), "o");
+    assert!(out.status.success(), "{}", describe(&out));
+    // The report's city and its parents are shown, as the primary data's regions are.
+    let table = stdout(&out);
+    assert!(table.lines().any(|l| l.starts_with("Weifang ")), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("Shandong ")), "{table}");
+    assert!(
+        !stderr(&out).contains("its targets are of"),
+        "{}",
+        describe(&out)
+    );
+    // A report of 2024 in a run assessing 2023: nothing of it is assessed, and the run says so.
+    let out = with_report(&weifang_report(tmp.path(), 2024), "p");
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        stderr(&out)
+            .contains("weifang_2024.txt: its targets are of 2024, and this run assesses 2023"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn an_indicator_id_one_slip_from_a_known_one_and_period_q2_are_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mine");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("indicators.csv"),
+        format!(
+            "{INDICATORS_HEADER}Zibo,gdp_real_grwth,Q1,2023,4.5,pct,growth_pct,reported,high,my note,\n\
+             Zibo,gdp_real_growth,Q2,2023,4.8,pct,growth_pct,reported,high,my note,\n"
+        ),
+    )
+    .unwrap();
+    let out = indicast(
+        tmp.path(),
+        [OsStr::new("check"), "--add-data".as_ref(), dir.as_os_str()],
+    );
+    assert!(out.status.success(), "{}", describe(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("indicators.csv:2: indicator `gdp_real_grwth` is in no other row")
+            && err.contains("did you mean `gdp_real_growth`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("indicators.csv:3: period Q2 is read as H1"),
+        "{err}"
+    );
+    // The bundled data alone have none of these.
+    let plain = indicast(tmp.path(), ["check"]);
+    assert!(!stderr(&plain).contains("warning"), "{}", describe(&plain));
+}

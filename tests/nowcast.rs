@@ -181,3 +181,44 @@ fn the_cli_names_the_period_and_refuses_unknown_ones() {
     );
     assert!(!tmp.path().join("p").exists());
 }
+
+#[test]
+fn an_as_of_period_without_year_to_date_values_says_so() {
+    // The bundled data have no 2023 year-to-date row: the outputs are December's, and the run says it.
+    let none = run_with(Vec::new(), Some(InYear::Q1));
+    assert!(none.nowcasts.is_empty());
+    assert!(
+        none.warnings
+            .iter()
+            .any(|w| w.contains("--as-of 2023Q1: the data have no year-to-date value of 2023")),
+        "{:?}",
+        none.warnings
+    );
+    // With Zibo's GDP figure only, the other targets' series are named as keeping December's forecast.
+    let tmp = tempfile::tempdir().unwrap();
+    let some = run_with(vec![zibo_ytd(tmp.path(), "Q1", 4.0)], Some(InYear::Q1));
+    let w = some
+        .warnings
+        .iter()
+        .find(|w| w.contains("keep December's forecast"))
+        .expect("a warning about the series without a figure");
+    assert!(
+        w.contains("Shandong.gdp_real_growth") && !w.contains("Zibo.gdp_real_growth"),
+        "{w}"
+    );
+    // December runs have no such warning; the CLI prints it and the report says it in words.
+    assert!(run_with(Vec::new(), None).warnings.is_empty());
+    let out = indicast(tmp.path(), ["run", "--as-of", "2023Q1", "--out", "o"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(stderr(&out).contains("warning: --as-of 2023Q1: the data have no year-to-date value"));
+    let html = fs::read_to_string(tmp.path().join("o/report.html")).unwrap();
+    assert!(html.contains("数据中无2023年一季度累计值，预测未更新"));
+    // An as-of period past the data names what it needs.
+    let past = indicast(tmp.path(), ["run", "--as-of", "2024Q1", "--out", "p"]);
+    assert_eq!(past.status.code(), Some(2), "{}", describe(&past));
+    assert!(
+        stderr(&past).contains("--as-of 2024Q1 needs the full year 2023"),
+        "{}",
+        describe(&past)
+    );
+}

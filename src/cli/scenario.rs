@@ -243,6 +243,12 @@ pub(super) fn required(args: RequiredArgs) -> ExitCode {
     // the correlation of the residuals; the curve shows how much.
     let dkey = match series_key(&driver) {
         Some(k) if vocab.series.contains(&driver) && driver != target => k,
+        _ if driver == target => {
+            return fail(format!(
+                "--driver `{driver}` is the target itself; name the series whose value you want to \
+                 find, e.g. the nation's or the parent region's growth"
+            ));
+        }
         _ => {
             let mut linked: Vec<&str> = vocab
                 .drivers
@@ -300,7 +306,7 @@ pub(super) fn required(args: RequiredArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     let names = report::Names::new(&run.data, style.lang);
-    let label = |k: &(String, String)| format!("{} {}", names.region(&k.0), names.indicator(&k.1));
+    let label = |k: &(String, String)| names.series(&k.0, &k.1);
     let data = indicast::charts::RequiredData {
         driver: label(&dkey),
         target: names.target_label(&run.assessments[ti].target),
@@ -427,6 +433,9 @@ fn load_scenarios(files: &[PathBuf], mc: &McArgs) -> Result<Vec<ScenarioGroup>, 
             Some(place) => format!("{place}: {e}"),
             None => e.to_string(),
         })?;
+        for w in &run.warnings {
+            errln!("warning: {w}");
+        }
         let sys = System::new(&run, mc.tolerance).map_err(|e| e.to_string())?;
         let vocab = sys.vocabulary();
         let mut scenarios = Vec::new();

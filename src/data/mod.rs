@@ -233,7 +233,8 @@ pub struct Dataset {
     pub warnings: Vec<String>,
     /// The regions the printed table, the charts and the report show: those of the primary source
     /// (the bundled data or `--data DIR`), not the ones only an added directory defines
-    /// ([`load_layers`]). Empty = every region (see [`Dataset::in_focus`], [`Dataset::clear_focus`]).
+    /// ([`load_layers`]), and the region of every report read with `--report` with its parents
+    /// (`run::run`). Empty = every region (see [`Dataset::in_focus`], [`Dataset::clear_focus`]).
     /// The engine, the backtests, the calls and the CSV outputs cover every region regardless.
     pub focus: BTreeSet<String>,
 }

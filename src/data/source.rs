@@ -346,6 +346,7 @@ pub fn load_layers(source: &DataSource, added: &[PathBuf]) -> Result<Dataset> {
     }
     unit_mixes(&files, &mut problems);
     duplicates_across(&files, &mut problems);
+    let notes = likely_slips(&files, &ds.meta);
     ds.observations = files.into_iter().flat_map(|(_, obs)| obs).collect();
 
     for t in sources.iter().flat_map(|s| &s.targets) {
@@ -356,10 +357,59 @@ pub fn load_layers(source: &DataSource, added: &[PathBuf]) -> Result<Dataset> {
         .iter()
         .flat_map(Tables::all)
         .flat_map(Table::warnings)
+        .chain(notes)
         .collect();
     if problems.is_empty() {
         Ok(ds)
     } else {
         Err(Error::InvalidData(problems))
     }
+}
+
+/// Rows that are valid but probably not what the user meant, as warnings: an indicator id that no
+/// other row and no `indicator_meta.csv` entry uses, within two edits of one that is used
+/// (`gdp_real_grwth`: a new series nobody asked for), and period `Q2`, read as `H1` (January–June,
+/// year to date; a second quarter alone would be another figure).
+fn likely_slips(
+    files: &[(&str, Vec<Observation>)],
+    meta: &std::collections::HashMap<String, crate::data::IndicatorMeta>,
+) -> Vec<String> {
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for o in files.iter().flat_map(|(_, obs)| obs) {
+        *uses.entry(o.indicator.as_str()).or_default() += 1;
+    }
+    let common: Vec<&str> = meta
+        .keys()
+        .map(String::as_str)
+        .chain(uses.iter().filter(|(_, n)| **n > 3).map(|(id, _)| *id))
+        .collect();
+    let mut out = Vec::new();
+    let mut told = std::collections::BTreeSet::new();
+    for (file, obs) in files {
+        for o in obs {
+            let id = o.indicator.as_str();
+            if uses[id] <= 3 && !meta.contains_key(id) && told.insert(id) {
+                let near = common
+                    .iter()
+                    .filter(|c| **c != id)
+                    .map(|c| (strsim::levenshtein(id, c), *c))
+                    .min();
+                if let Some((_, c)) = near.filter(|(d, _)| *d <= 2) {
+                    out.push(format!(
+                        "{file}:{}: indicator `{id}` is in no other row and not in indicator_meta.csv; \
+                         did you mean `{c}`? (a new indicator is fine: add it to indicator_meta.csv)",
+                        o.line
+                    ));
+                }
+            }
+            if o.period == "Q2" {
+                out.push(format!(
+                    "{file}:{}: period Q2 is read as H1 (January–June, year to date); a second quarter \
+                     on its own is another figure",
+                    o.line
+                ));
+            }
+        }
+    }
+    out
 }

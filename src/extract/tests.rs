@@ -175,3 +175,33 @@ fn amounts_after_a_list_of_rates_get_the_level_ids() {
         "{q:?}"
     );
 }
+
+#[test]
+fn the_region_of_a_title_line() {
+    let region = |text: &str| extract_text(text, "UTF-8", None).unwrap().region_zh;
+    let body = "\n2023年主要预期目标是：地区生产总值增长5.5%左右。\n";
+    for title in [
+        "2023年淄博市政府工作报告",
+        "淄博市人民政府 2023年政府工作报告",
+        "淄博市2023年政府工作报告",
+    ] {
+        assert_eq!(
+            region(&format!("{title}{body}")).as_deref(),
+            Some("淄博市"),
+            "{title}"
+        );
+    }
+    assert_eq!(
+        region(&format!("山东省2023年政府工作报告{body}")).as_deref(),
+        Some("山东省")
+    );
+    // The delegates' line, where present, decides; a title without a region names none.
+    assert_eq!(
+        region(&format!(
+            "潍坊市2023年政府工作报告\n——在淄博市第十七届人民代表大会上{body}"
+        ))
+        .as_deref(),
+        Some("淄博市")
+    );
+    assert_eq!(region(&format!("2023年政府工作报告{body}")), None);
+}

@@ -196,6 +196,18 @@ fn report_documents(
         t("数据截至", "Data up to"),
         match spec.period {
             None => run.as_of.to_string(),
+            Some(p) if run.nowcasts.is_empty() && zh => format!(
+                "{}年全年（数据中无{}年{}累计值，预测未更新）",
+                run.as_of,
+                run.as_of + 1,
+                p.label_zh()
+            ),
+            Some(p) if run.nowcasts.is_empty() => format!(
+                "{} (full year; no {} {} year-to-date value in the data, forecasts not updated)",
+                run.as_of,
+                run.as_of + 1,
+                p.label_en()
+            ),
             Some(p) if zh => format!("{}年全年、{}年{}累计", run.as_of, run.as_of + 1, p.label_zh()),
             Some(p) => format!("{} (full year), {} {} (year to date)", run.as_of, run.as_of + 1, p.label_en()),
         },
@@ -344,7 +356,7 @@ fn report_documents(
         );
         if acc.n > 0 {
             rows.push(vec![
-                format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
+                names.series(&key.0, &key.1),
                 acc.n.to_string(),
                 charts::fmt_num(acc.mae, 2),
                 format!("{}%", charts::fmt_num(100.0 * acc.coverage80, 0)),
@@ -414,7 +426,7 @@ fn report_documents(
         if let Some(s) = run.panel.growth.get(&key) {
             for p in s.upto(run.as_of).iter().rev().take(6) {
                 rows.push(vec![
-                    format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
+                    names.series(&key.0, &key.1),
                     p.year.to_string(),
                     charts::fmt_num(p.value, 2),
                     names.vintage(p.vintage).to_string(),
@@ -424,7 +436,7 @@ fn report_documents(
             }
         }
         rows.push(vec![
-            format!("{} {}", names.region(&key.0), names.indicator(&key.1)),
+            names.series(&key.0, &key.1),
             a.target.year.to_string(),
             names.target(&a.target),
             t("目标", "target").to_string(),

@@ -65,9 +65,29 @@ impl<'a> Names<'a> {
         }
     }
 
-    /// Region and indicator: 淄博市 地区生产总值增速.
+    /// Indicator name as it applies to `region`: for the nation (a region without a parent) 地区生产总值
+    /// (a region's GDP) reads 国内生产总值 (the nation's).
+    pub fn indicator_of(&self, region: &str, id: &str) -> String {
+        let name = self.indicator(id);
+        let national = self
+            .data
+            .regions
+            .get(region)
+            .is_some_and(|r| r.parent.is_none());
+        if national && self.lang == Lang::Zh {
+            name.replace("地区生产总值", "国内生产总值")
+        } else {
+            name
+        }
+    }
+
+    /// Region and indicator: 淄博市 地区生产总值增速, 中国 国内生产总值增速.
     pub fn series(&self, region: &str, indicator: &str) -> String {
-        format!("{} {}", self.region(region), self.indicator(indicator))
+        format!(
+            "{} {}",
+            self.region(region),
+            self.indicator_of(region, indicator)
+        )
     }
 
     /// A data vintage in words (初步数 / preliminary).
@@ -356,7 +376,7 @@ pub fn run_charts(
             title: format!(
                 "{} {}{}{}",
                 names.region(&tg.region),
-                names.indicator(&tg.indicator),
+                names.indicator_of(&tg.region, &tg.indicator),
                 t("：", ": forecast for "),
                 if style.lang == Lang::Zh {
                     format!("{}年预测", tg.year)
@@ -400,7 +420,7 @@ pub fn run_charts(
                 title: format!(
                     "{} {}{}",
                     names.region(&tg.region),
-                    names.indicator(&tg.indicator),
+                    names.indicator_of(&tg.region, &tg.indicator),
                     t("：回测", ": backtest")
                 ),
                 points,

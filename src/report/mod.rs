@@ -84,9 +84,10 @@ fn region_list(regions: &std::collections::BTreeSet<&str>) -> String {
 /// The table printed on stdout: one line per target with forecast, 80% interval, P(met) and a verdict.
 pub fn summary_table(r: &RunResult) -> String {
     let mut s = format!(
-        "indicast: targets for {} {} (growth in %, 80% interval; tolerance of 'about' as configured)\n",
+        "indicast: targets for {} {} (growth in %, 80% interval; 'about' allows {} points short of the target)\n",
         r.as_of + 1,
-        r.as_of_spec().label_en()
+        r.as_of_spec().label_en(),
+        r.tolerance
     );
     // Only the targets of the focus regions (those of the primary data, not of --add-data directories).
     let shown: Vec<&targets::Assessment> = r

@@ -26,7 +26,9 @@ fn assessment_json(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
                 .iter()
                 .zip(row)
                 .map(|(h, cell)| {
-                    let value = if text_columns.contains(h) {
+                    let value = if cell.is_empty() {
+                        serde_json::Value::Null
+                    } else if text_columns.contains(h) {
                         serde_json::Value::String(cell.clone())
                     } else if let Ok(i) = cell.parse::<i64>() {
                         serde_json::Value::from(i)
@@ -77,7 +79,7 @@ pub fn render(r: &RunResult) -> Result<Vec<(String, Vec<u8>)>> {
             as_of.clone(),
             a.evidence.as_str().to_string(),
             zh.region(&t.region),
-            zh.indicator(&t.indicator),
+            zh.indicator_of(&t.region, &t.indicator),
         ]);
         row
     });

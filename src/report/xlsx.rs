@@ -52,7 +52,7 @@ fn build(r: &RunResult) -> std::result::Result<Vec<u8>, XlsxError> {
         let row = i as u32 + 1;
         let t = &a.target;
         ws.write_string(row, 0, names.region(&t.region))?;
-        ws.write_string(row, 1, names.indicator(&t.indicator))?;
+        ws.write_string(row, 1, names.indicator_of(&t.region, &t.indicator))?;
         ws.write_string(row, 2, names.target_label(t))?;
         ws.write_number_with_format(row, 3, t.value, &num)?;
         if let (Some(d), Some(p)) = (a.dist, a.p_met) {

@@ -6,24 +6,11 @@ use std::collections::{HashMap, HashSet};
 use super::{Assumption, Scenario};
 use crate::error::{Error, Problem, Result};
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The valid name closest to `name`.
 pub fn closest<'a>(name: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    valid.into_iter().min_by_key(|v| levenshtein(name, v))
+    valid
+        .into_iter()
+        .min_by_key(|v| strsim::levenshtein(name, v))
 }
 
 /// 1-based line of the first line at or after the `[section]` header that defines `key`.
