@@ -37,14 +37,14 @@
 //! | the same with first-release year-to-date figures ([`in_year_preference`]; all rows above used the revisions) | 0.83 | 1.00 | 1.17 | 0.58 / 0.61 / 0.69 | 0.032 / 0.016 / 0.014 |
 //!
 //! The taken rule is the only one whose update always narrows the December interval and moves toward
-//! the year-to-date value (the least-squares and record rules replace the December forecast and
-//! widened Zibo's interval in April); its calls beat the naive nowcast's (Brier 0.058 / 0.039 / 0.031; 0.060 / 0.039 / 0.033 with first releases)
-//! at every period. As of Q3 nothing beats the naive nowcast on this history: its errors are the
-//! census revisions of 2004–2009 (full years revised up by ~2 points after their quarters were
-//! published, which no quarter figure foretells) and two turning points where the December forecast
-//! was far off (2008: December 14.2, January–September 9.9, year 9.7; 2022: 6.0, 3.2, 3.0), where any
-//! weight on the December forecast costs. A learned mean of `δ` chased those revisions (Python
-//! prototype: Q1 / H1 / Q3 MAE 1.19 / 0.96 / 0.86 against 0.97 / 0.73 / 0.75 with mean 0).
+//! the year-to-date value (the least-squares and record rules replace the December forecast and widened
+//! Zibo's interval in April); its calls beat the naive nowcast's (Brier 0.058 / 0.039 / 0.031; 0.060 /
+//! 0.039 / 0.033 with first releases) at every period. As of Q3 nothing beats the naive nowcast on this
+//! history: its errors are the census revisions of 2004–2009 (full years revised up by ~2 points after
+//! their quarters were published, which no quarter figure foretells) and two turning points where the
+//! December forecast was far off (2008: December 14.2, January–September 9.9, year 9.7; 2022: 6.0, 3.2,
+//! 3.0), where any weight on the December forecast costs. A learned mean of `δ` chased those revisions
+//! (Python prototype: Q1 / H1 / Q3 MAE 1.19 / 0.96 / 0.86 against 0.97 / 0.73 / 0.75 with mean 0).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;

@@ -252,8 +252,8 @@ pub fn backtest_rows(panel: &Panel, out: &EngineOutput) -> Vec<BacktestRow> {
     rows
 }
 
-/// Append the targets extracted from the work reports (targets already in the CSV files win).
-/// Add the targets of the reports; returns each report's name with the years its targets are of.
+/// Append the targets extracted from the work reports (targets already in the CSV files win); returns
+/// the name of each report the user passed (`--report`) with the years its targets are of.
 fn add_report_targets(
     data: &mut Dataset,
     reports: &Reports,
@@ -298,7 +298,9 @@ fn add_report_targets(
                  a work report (目标 …增长X%左右), or leave out --report"
             )));
         }
-        years_of.push((name.clone(), found.iter().map(|t| t.year).collect()));
+        if matches!(reports, Reports::Files(..)) {
+            years_of.push((name.clone(), found.iter().map(|t| t.year).collect()));
+        }
         // The region a report is for, and its parents, are shown like the primary data's regions.
         if !data.focus.is_empty() {
             let mut next = Some(region.clone());
