@@ -171,7 +171,8 @@ pub fn summary_table(r: &RunResult) -> String {
         a.coverage80 * 100.0,
         a.coverage95 * 100.0
     ));
-    if !r.intervention_years.is_empty() {
+    // Only when an intervention year is among the backtested ones (as of 2018 none is).
+    if r.intervention_years.iter().any(|y| *y <= r.as_of) {
         let iv = &r.intervention_years;
         let acc = |rows: &[BacktestRow], skip: bool| {
             Accuracy::of(
