@@ -252,12 +252,16 @@ pub fn backtest_rows(panel: &Panel, out: &EngineOutput) -> Vec<BacktestRow> {
     rows
 }
 
+/// A report the user passed with `--report`: its name, its region and the years its targets are of.
+struct PassedReport {
+    name: String,
+    region: String,
+    years: BTreeSet<i32>,
+}
+
 /// Append the targets extracted from the work reports (targets already in the CSV files win); returns
-/// the name of each report the user passed (`--report`) with the years its targets are of.
-fn add_report_targets(
-    data: &mut Dataset,
-    reports: &Reports,
-) -> Result<Vec<(String, BTreeSet<i32>)>> {
+/// the reports the user passed (`--report`).
+fn add_report_targets(data: &mut Dataset, reports: &Reports) -> Result<Vec<PassedReport>> {
     let mut years_of = Vec::new();
     let inputs: Vec<(String, String, Option<String>)> = match reports {
         Reports::None => Vec::new(),
@@ -299,17 +303,11 @@ fn add_report_targets(
             )));
         }
         if matches!(reports, Reports::Files(..)) {
-            years_of.push((name.clone(), found.iter().map(|t| t.year).collect()));
-        }
-        // The region a report is for, and its parents, are shown like the primary data's regions.
-        if !data.focus.is_empty() {
-            let mut next = Some(region.clone());
-            while let Some(r) = next {
-                next = data.regions.get(&r).and_then(|x| x.parent.clone());
-                if !data.focus.insert(r) {
-                    break;
-                }
-            }
+            years_of.push(PassedReport {
+                name: name.clone(),
+                region: region.clone(),
+                years: found.iter().map(|t| t.year).collect(),
+            });
         }
         for t in found {
             let dup = data
@@ -357,15 +355,26 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         .max()
         .unwrap_or(last_year);
     let as_of = cfg.as_of.unwrap_or(focus_last);
-    if as_of <= first_year || as_of > last_year {
-        return Err(Error::Config(match cfg.period {
-            Some(p) => format!(
-                "--as-of {}{} needs the full year {as_of} before it, and the data's full years run from \
-                 {first_year} to {last_year}: use {}Q1 to {}Q3, or a year from {} to {last_year}",
-                as_of + 1,
-                p.code(),
+    let period = cfg.period.map(|p| format!("{}{}", as_of + 1, p.code()));
+    if as_of > last_year {
+        return Err(Error::Config(match period {
+            Some(spec) => format!(
+                "--as-of {spec} needs the full year {as_of}, and the data's full years end in {last_year}: \
+                 use {}Q3 or earlier (or a year up to {last_year})",
+                last_year + 1
+            ),
+            None => format!(
+                "--as-of {as_of} is outside the data: use a year from {} to {last_year} (forecasts are one year ahead of the as-of year)",
+                first_year + 1
+            ),
+        }));
+    }
+    if as_of <= first_year {
+        return Err(Error::Config(match period {
+            Some(spec) => format!(
+                "--as-of {spec} is too early: the data begin in {first_year}, and the forecasts need full \
+                 years before their as-of year; use {}Q1 or later (or a year from {})",
                 first_year + 2,
-                last_year + 1,
                 first_year + 1
             ),
             None => format!(
@@ -375,7 +384,23 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         }));
     }
     let mut warnings = Vec::new();
-    for (name, years) in &report_years {
+    for PassedReport {
+        name,
+        region,
+        years,
+    } in &report_years
+    {
+        // The region a report is for, and its parents, are shown like the primary data's regions (after
+        // the default as-of year is set from the primary data alone).
+        if !data.focus.is_empty() {
+            let mut next = Some(region.clone());
+            while let Some(r) = next {
+                next = data.regions.get(&r).and_then(|x| x.parent.clone());
+                if !data.focus.insert(r) {
+                    break;
+                }
+            }
+        }
         if !years.contains(&(as_of + 1)) {
             let listed: Vec<String> = years.iter().map(i32::to_string).collect();
             warnings.push(format!(
@@ -424,7 +449,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
         None => Vec::new(),
     };
     if let Some(p) = cfg.period {
-        warnings.extend(nowcast_warning(&data, &nowcasts, as_of + 1, p));
+        warnings.extend(nowcast_warnings(&data, &inyear, &nowcasts, as_of + 1, p));
     }
     // Calls are of years up to the as-of year: the nowcast of the year after does not touch them.
     let calls = targets::calls(&data, &panel, &engine_out, as_of, cfg.tolerance);
@@ -449,36 +474,62 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
     })
 }
 
-/// A warning when an as-of period updated none, or only some, of the targets' series: the outputs say
-/// "as of 2023 Q1" either way.
-fn nowcast_warning(data: &Dataset, nowcasts: &[Nowcast], year: i32, p: InYear) -> Option<String> {
+/// Warnings when an as-of period updated none, or only some, of the targets' series (the outputs say
+/// "as of 2023 Q1" either way): no year-to-date value at all; target series without one; target series
+/// with one but too little history of that period to update them ([`nowcast::MIN_HISTORY`]).
+fn nowcast_warnings(
+    data: &Dataset,
+    inyear: &InYearData,
+    nowcasts: &[Nowcast],
+    year: i32,
+    p: InYear,
+) -> Vec<String> {
     let spec = format!("--as-of {year}{}", p.code());
-    if nowcasts.is_empty() {
-        return Some(format!(
+    if !inyear.values.keys().any(|(_, y, q)| *y == year && *q <= p) {
+        return vec![format!(
             "{spec}: the data have no year-to-date value of {year} up to {} (rows with period Q1, H1 or \
              Q3 in indicators.csv), so every forecast is December's",
             p.code()
-        ));
+        )];
     }
     let updated: BTreeSet<&SeriesKey> = nowcasts.iter().map(|n| &n.key).collect();
-    let mut missing: Vec<String> = data
+    let series: BTreeSet<SeriesKey> = data
         .targets
         .iter()
         .filter(|t| t.year == year && data.in_focus(&t.region))
         .map(targets::growth_key)
         .filter(|k| !updated.contains(k))
-        .map(|(r, i)| format!("{r}.{i}"))
-        .collect::<BTreeSet<String>>()
-        .into_iter()
         .collect();
-    if missing.is_empty() {
-        return None;
+    let (with_value, without): (Vec<&SeriesKey>, Vec<&SeriesKey>) = series
+        .iter()
+        .partition(|k| inyear.latest(k, year, p).is_some());
+    let list = |keys: &[&SeriesKey]| {
+        let mut names: Vec<String> = keys
+            .iter()
+            .take(5)
+            .map(|(r, i)| format!("{r}.{i}"))
+            .collect();
+        if keys.len() > 5 {
+            names.push("…".into());
+        }
+        names.join(", ")
+    };
+    let mut out = Vec::new();
+    if !without.is_empty() {
+        out.push(format!(
+            "{spec}: {} target series have no year-to-date value of {year} and keep December's forecast ({})",
+            without.len(),
+            list(&without)
+        ));
     }
-    let n = missing.len();
-    missing.truncate(5);
-    Some(format!(
-        "{spec}: {n} target series have no year-to-date value of {year} and keep December's forecast ({}{})",
-        missing.join(", "),
-        if n > 5 { ", …" } else { "" }
-    ))
+    if !with_value.is_empty() {
+        out.push(format!(
+            "{spec}: {} target series have a year-to-date value of {year} but keep December's forecast: \
+             the nation has fewer than {} earlier years of that period to learn the update from ({})",
+            with_value.len(),
+            nowcast::MIN_HISTORY,
+            list(&with_value)
+        ));
+    }
+    out
 }

@@ -212,8 +212,40 @@ fn an_as_of_period_without_year_to_date_values_says_so() {
     assert!(out.status.success(), "{}", describe(&out));
     assert!(stderr(&out).contains("warning: --as-of 2023Q1: the data have no year-to-date value"));
     let html = fs::read_to_string(tmp.path().join("o/report.html")).unwrap();
-    assert!(html.contains("数据中无2023年一季度累计值，预测未更新"));
-    // An as-of period past the data names what it needs.
+    assert!(html.contains("无可用的2023年一季度累计值，预测同12月"));
+    // A value too young to update from (the nation has no history of the period for retail) is not
+    // "no value".
+    let retail = tmp.path().join("retail");
+    fs::create_dir_all(&retail).unwrap();
+    fs::write(
+        retail.join("indicators.csv"),
+        format!(
+            "{HEADER}Zibo,retail_sales_growth,Q1,2023,6.0,pct,growth_pct,reported,high,made-up,\n"
+        ),
+    )
+    .unwrap();
+    let r = run_with(vec![retail], Some(InYear::Q1));
+    assert!(r.nowcasts.is_empty());
+    assert!(
+        r.warnings.iter().any(|w| w
+            .contains("have a year-to-date value of 2023 but keep December's")
+            && w.contains("Zibo.retail_sales_growth")),
+        "{:?}",
+        r.warnings
+    );
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.contains("the data have no year-to-date value"))
+    );
+    // As-of periods outside the data name what they need.
+    let early = indicast(tmp.path(), ["run", "--as-of", "2001Q1", "--out", "p"]);
+    assert_eq!(early.status.code(), Some(2), "{}", describe(&early));
+    assert!(
+        stderr(&early).contains("--as-of 2001Q1 is too early"),
+        "{}",
+        describe(&early)
+    );
     let past = indicast(tmp.path(), ["run", "--as-of", "2024Q1", "--out", "p"]);
     assert_eq!(past.status.code(), Some(2), "{}", describe(&past));
     assert!(

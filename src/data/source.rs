@@ -366,10 +366,11 @@ pub fn load_layers(source: &DataSource, added: &[PathBuf]) -> Result<Dataset> {
     }
 }
 
-/// Rows that are valid but probably not what the user meant, as warnings: an indicator id that no
-/// other row and no `indicator_meta.csv` entry uses, within two edits of one that is used
-/// (`gdp_real_grwth`: a new series nobody asked for), and period `Q2`, read as `H1` (January–June,
-/// year to date; a second quarter alone would be another figure).
+/// Rows that are valid but probably not what the user meant, as warnings: an indicator id used in at most
+/// three rows and not in `indicator_meta.csv`, within two edits (and a fifth of its length) of one that is
+/// used (`gdp_real_grwth`: a new series nobody asked for; `ppi` is not taken for `cpi`), and period `Q2`,
+/// read as `H1` (January–June, year to date; a second quarter alone would be another figure), once per
+/// file.
 fn likely_slips(
     files: &[(&str, Vec<Observation>)],
     meta: &std::collections::HashMap<String, crate::data::IndicatorMeta>,
@@ -388,27 +389,36 @@ fn likely_slips(
     for (file, obs) in files {
         for o in obs {
             let id = o.indicator.as_str();
-            if uses[id] <= 3 && !meta.contains_key(id) && told.insert(id) {
+            let n = uses[id];
+            if n <= 3 && !meta.contains_key(id) && told.insert(id) {
                 let near = common
                     .iter()
                     .filter(|c| **c != id)
                     .map(|c| (strsim::levenshtein(id, c), *c))
                     .min();
-                if let Some((_, c)) = near.filter(|(d, _)| *d <= 2) {
+                if let Some((_, c)) = near.filter(|(d, _)| *d <= 2 && d * 5 <= id.chars().count()) {
                     out.push(format!(
-                        "{file}:{}: indicator `{id}` is in no other row and not in indicator_meta.csv; \
-                         did you mean `{c}`? (a new indicator is fine: add it to indicator_meta.csv)",
-                        o.line
+                        "{file}:{}: indicator `{id}` is used in only {n} row{} and is not in \
+                         indicator_meta.csv; did you mean `{c}`? (a new indicator is fine: add it to \
+                         indicator_meta.csv)",
+                        o.line,
+                        if n == 1 { "" } else { "s" }
                     ));
                 }
             }
-            if o.period == "Q2" {
-                out.push(format!(
-                    "{file}:{}: period Q2 is read as H1 (January–June, year to date); a second quarter \
-                     on its own is another figure",
-                    o.line
-                ));
-            }
+        }
+        let q2: Vec<u64> = obs
+            .iter()
+            .filter(|o| o.period == "Q2")
+            .map(|o| o.line)
+            .collect();
+        if let Some(first) = q2.first() {
+            out.push(format!(
+                "{file}:{first}: period Q2 ({} row{}) is read as H1 (January–June, year to date); a \
+                 second quarter on its own is another figure",
+                q2.len(),
+                if q2.len() == 1 { "" } else { "s" }
+            ));
         }
     }
     out

@@ -489,12 +489,14 @@ pub fn region_key(
         return Some(g.to_string());
     }
     let zh = ex.region_zh.as_ref()?;
-    Some(
-        regions
-            .values()
-            .find(|r| !r.name_zh.is_empty() && (r.name_zh == *zh || zh.starts_with(&r.name_zh)))
-            .map_or_else(|| zh.clone(), |r| r.name.clone()),
-    )
+    // The exact name, else the last place named (山东省淄博市 is Zibo), else a name it begins with.
+    let named = regions.values().filter(|r| !r.name_zh.is_empty());
+    let found = named
+        .clone()
+        .find(|r| r.name_zh == *zh)
+        .or_else(|| named.clone().find(|r| zh.ends_with(&r.name_zh)))
+        .or_else(|| named.clone().find(|r| zh.starts_with(&r.name_zh)));
+    Some(found.map_or_else(|| zh.clone(), |r| r.name.clone()))
 }
 
 /// A text's characters and line starts, for many lookups by character offset (each in logarithmic or

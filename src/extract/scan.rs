@@ -11,7 +11,8 @@ pub(super) struct Patterns {
     pub(super) title_year: Regex,
     pub(super) review_year: Regex,
     pub(super) region: Regex,
-    /// The region in a title line: 2023年淄博市政府工作报告, 淄博市人民政府 2023年政府工作报告.
+    /// The region in a title line: 2023年淄博市政府工作报告, 淄博市人民政府 2023年政府工作报告, 淄博市人民政府
+    /// 工作报告; after a province the place it names (2023年山东省淄博市政府工作报告: 淄博市).
     pub(super) title_region: Regex,
     pub(super) date: Regex,
 }
@@ -43,7 +44,7 @@ pub(super) fn patterns() -> &'static Patterns {
             review_year: Regex::new(r"(\d{4})年(?:工作)?回顾|过去的(\d{4})年").expect("static pattern"),
             region: Regex::new(r"在(\S{2,8}?[市省县区])第").expect("static pattern"),
             title_region: Regex::new(
-                r"(?m)^\s*(?:\d{4}年)?\s*(\p{Han}{1,8}?[市省县区])(?:人民政府)?\s*(?:\d{4}年)?\s*政府工作报告",
+                r"(?m)^\s*(?:\d{4}年)?\s*(?:\p{Han}{1,6}?省)?(\p{Han}{1,8}?[市省县区])(?:人民政府)?\s*(?:\d{4}年)?\s*(?:人民)?政府工作报告",
             )
             .expect("static pattern"),
             date: Regex::new(r"(\d{4})年(\d{1,2})月\d{1,2}日").expect("static pattern"),

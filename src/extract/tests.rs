@@ -195,6 +195,14 @@ fn the_region_of_a_title_line() {
         region(&format!("山东省2023年政府工作报告{body}")).as_deref(),
         Some("山东省")
     );
+    for title in ["2023年山东省淄博市政府工作报告", "淄博市人民政府工作报告"]
+    {
+        assert_eq!(
+            region(&format!("{title}{body}")).as_deref(),
+            Some("淄博市"),
+            "{title}"
+        );
+    }
     // The delegates' line, where present, decides; a title without a region names none.
     assert_eq!(
         region(&format!(

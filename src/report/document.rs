@@ -197,13 +197,13 @@ fn report_documents(
         match spec.period {
             None => run.as_of.to_string(),
             Some(p) if run.nowcasts.is_empty() && zh => format!(
-                "{}年全年（数据中无{}年{}累计值，预测未更新）",
+                "{}年全年（无可用的{}年{}累计值，预测同12月）",
                 run.as_of,
                 run.as_of + 1,
                 p.label_zh()
             ),
             Some(p) if run.nowcasts.is_empty() => format!(
-                "{} (full year; no {} {} year-to-date value in the data, forecasts not updated)",
+                "{} (full year; no usable {} {} year-to-date value: the forecasts are December's)",
                 run.as_of,
                 run.as_of + 1,
                 p.label_en()

@@ -65,15 +65,14 @@ impl<'a> Names<'a> {
         }
     }
 
-    /// Indicator name as it applies to `region`: for the nation (a region without a parent) 地区生产总值
-    /// (a region's GDP) reads 国内生产总值 (the nation's).
+    /// Indicator name as it applies to `region`: for the nation (the root region named 中国 or 全国)
+    /// 地区生产总值 (a region's GDP) reads 国内生产总值 (the nation's). A root that is a province or a city
+    /// (a `--data` directory of one's own) keeps 地区生产总值.
     pub fn indicator_of(&self, region: &str, id: &str) -> String {
         let name = self.indicator(id);
-        let national = self
-            .data
-            .regions
-            .get(region)
-            .is_some_and(|r| r.parent.is_none());
+        let national = self.data.regions.get(region).is_some_and(|r| {
+            r.parent.is_none() && matches!(r.name_zh.as_str(), "中国" | "全国" | "中华人民共和国")
+        });
         if national && self.lang == Lang::Zh {
             name.replace("地区生产总值", "国内生产总值")
         } else {

@@ -84,7 +84,7 @@ fn region_list(regions: &std::collections::BTreeSet<&str>) -> String {
 /// The table printed on stdout: one line per target with forecast, 80% interval, P(met) and a verdict.
 pub fn summary_table(r: &RunResult) -> String {
     let mut s = format!(
-        "indicast: targets for {} {} (growth in %, 80% interval; 'about' allows {} points short of the target)\n",
+        "indicast: targets for {} {} (growth in %, 80% interval; 'about' allows {} points on the wrong side of the target)\n",
         r.as_of + 1,
         r.as_of_spec().label_en(),
         r.tolerance

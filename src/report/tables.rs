@@ -4,7 +4,7 @@
 use super::*;
 
 /// The assessment for tools: an array of objects with the columns of assessment.csv, numbers as JSON
-/// numbers and empty cells as null (the `text` and `as_of` columns stay strings).
+/// numbers and empty cells as null (the text columns, such as `text` and `as_of`, stay strings).
 fn assessment_json(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     let text_columns = [
         "region",
