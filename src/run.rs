@@ -203,6 +203,16 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// Every warning of the run, for the user: the data's (normalisations, likely slips), the panel's
+    /// (implausible values) and the run's own ([`RunResult::warnings`]).
+    pub fn all_warnings(&self) -> impl Iterator<Item = &String> {
+        self.data
+            .warnings
+            .iter()
+            .chain(&self.panel.warnings)
+            .chain(&self.warnings)
+    }
+
     /// What the run is as of: December of `as_of`, or a year-to-date period of the year after.
     pub fn as_of_spec(&self) -> nowcast::AsOf {
         match self.period {

@@ -133,13 +133,7 @@ pub(super) fn execute(args: RunArgs) -> ExitCode {
     if let Err(e) = set.commit() {
         return fail(e);
     }
-    for w in result
-        .data
-        .warnings
-        .iter()
-        .chain(&result.panel.warnings)
-        .chain(&result.warnings)
-    {
+    for w in result.all_warnings() {
         errln!("warning: {w}");
     }
     out!("{}", report::summary_table(&result));

@@ -433,13 +433,7 @@ fn load_scenarios(files: &[PathBuf], mc: &McArgs) -> Result<Vec<ScenarioGroup>, 
             Some(place) => format!("{place}: {e}"),
             None => e.to_string(),
         })?;
-        for w in run
-            .data
-            .warnings
-            .iter()
-            .chain(&run.panel.warnings)
-            .chain(&run.warnings)
-        {
+        for w in run.all_warnings() {
             errln!("warning: {w}");
         }
         let sys = System::new(&run, mc.tolerance).map_err(|e| e.to_string())?;
