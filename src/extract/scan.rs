@@ -11,8 +11,8 @@ pub(super) struct Patterns {
     pub(super) title_year: Regex,
     pub(super) review_year: Regex,
     pub(super) region: Regex,
-    /// The region in a title line: 2023年淄博市政府工作报告, 淄博市人民政府 2023年政府工作报告, 淄博市人民政府
-    /// 工作报告; after a province the place it names (2023年山东省淄博市政府工作报告: 淄博市).
+    /// The region in a title line (2023年淄博市政府工作报告, 淄博市人民政府 2023年政府工作报告,
+    /// 淄博市人民政府工作报告); after a province, the place it names (2023年山东省淄博市政府工作报告: 淄博市).
     pub(super) title_region: Regex,
     pub(super) date: Regex,
 }
