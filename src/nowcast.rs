@@ -342,7 +342,8 @@ fn update(
     ytd: f64,
     prior: Dist,
 ) -> Option<Nowcast> {
-    let root_key = (root_of(ds, &key.0), key.1.clone());
+    let root = ds.lineage(&key.0).last().unwrap_or(&key.0).to_string();
+    let root_key = (root, key.1.clone());
     // `FY − YTD` of earlier ordinary years.
     let deltas = |k: &SeriesKey| -> Vec<f64> {
         let Some(fy) = panel.growth.get(k) else {
@@ -484,18 +485,6 @@ pub fn backtest(
         }
     }
     rows
-}
-
-/// The top of a region's parent chain.
-fn root_of(ds: &Dataset, region: &str) -> String {
-    let mut cur = region.to_string();
-    for _ in 0..64 {
-        match ds.regions.get(&cur).and_then(|r| r.parent.clone()) {
-            Some(p) if ds.regions.contains_key(&p) => cur = p,
-            _ => break,
-        }
-    }
-    cur
 }
 
 /// Accuracy of one period's nowcasts of one indicator beside the December forecast and the naive

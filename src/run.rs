@@ -402,15 +402,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunResult> {
     {
         // The region a report is for, and its parents, are shown like the primary data's regions (after
         // the default as-of year is set from the primary data alone).
-        if !data.focus.is_empty() {
-            let mut next = Some(region.clone());
-            while let Some(r) = next {
-                next = data.regions.get(&r).and_then(|x| x.parent.clone());
-                if !data.focus.insert(r) {
-                    break;
-                }
-            }
-        }
+        data.add_to_focus(region);
         if !years.contains(&(as_of + 1)) {
             let listed: Vec<String> = years.iter().map(i32::to_string).collect();
             warnings.push(format!(

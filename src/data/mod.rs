@@ -253,6 +253,28 @@ impl Dataset {
         self.focus.clear();
     }
 
+    /// Show `region` and its parents too (the region a `--report` is for); nothing to do when every
+    /// region is shown.
+    pub fn add_to_focus(&mut self, region: &str) {
+        if !self.focus.is_empty() {
+            let chain: Vec<String> = self.lineage(region).map(str::to_string).collect();
+            self.focus.extend(chain);
+        }
+    }
+
+    /// `region` and its parents, nearest first, each a region of the data (at most 64: a cycle, which
+    /// validation refuses, cannot loop).
+    pub fn lineage<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        std::iter::successors(Some(region), |r| {
+            self.regions
+                .get(*r)?
+                .parent
+                .as_deref()
+                .filter(|p| self.regions.contains_key(*p))
+        })
+        .take(64)
+    }
+
     /// Regions that only added directories define (outside the focus), in key order.
     pub fn added_regions(&self) -> Vec<&str> {
         self.regions
