@@ -101,9 +101,6 @@ pub struct Qualitative {
     pub sentence: String,
 }
 
-/// Characters at the top of a report searched for a title line naming its region.
-const TITLE_CHARS: usize = 200;
-
 /// Everything extracted from one report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extraction {
@@ -135,12 +132,11 @@ pub fn extract_text(
         }
     };
     let reading = cues::Reading::new(&doc, plan_year);
-    // The region: "…在淄博市第十七届人民代表大会…", else a title line near the top.
-    let head: String = doc.s.chars().take(TITLE_CHARS).collect();
+    // The region: "…在淄博市第十七届人民代表大会…", else a title line.
     let region_zh = patterns()
         .region
         .captures(&doc.s)
-        .or_else(|| patterns().title_region.captures(&head))
+        .or_else(|| title_lines(&doc.s).find_map(|l| patterns().title_region.captures(l)))
         .map(|c| c[1].to_string());
     let mut ex = Extraction {
         encoding,

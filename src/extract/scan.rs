@@ -11,7 +11,7 @@ pub(super) struct Patterns {
     pub(super) title_year: Regex,
     pub(super) review_year: Regex,
     pub(super) region: Regex,
-    /// The region in a title line (2023年淄博市政府工作报告, 淄博市人民政府 2023年政府工作报告,
+    /// The region in a title line ([`title_lines`]; 2023年淄博市政府工作报告, 淄博市人民政府 2023年政府工作报告,
     /// 淄博市人民政府工作报告); after a province, the place it names (2023年山东省淄博市政府工作报告: 淄博市).
     pub(super) title_region: Regex,
     pub(super) date: Regex,
@@ -44,7 +44,7 @@ pub(super) fn patterns() -> &'static Patterns {
             review_year: Regex::new(r"(\d{4})年(?:工作)?回顾|过去的(\d{4})年").expect("static pattern"),
             region: Regex::new(r"在(\S{2,8}?[市省县区])第").expect("static pattern"),
             title_region: Regex::new(
-                r"(?m)^\s*(?:\d{4}年)?\s*(?:\p{Han}{1,6}?省)?(\p{Han}{1,8}?[市省县区])(?:人民政府)?\s*(?:\d{4}年)?\s*(?:人民)?政府工作报告",
+                r"^(?:\d{4}年)?\s*(?:\p{Han}{1,6}?省)?(\p{Han}{1,8}?[市省县区])(?:人民政府)?\s*(?:\d{4}年)?\s*(?:人民)?政府工作报告",
             )
             .expect("static pattern"),
             date: Regex::new(r"(\d{4})年(\d{1,2})月\d{1,2}日").expect("static pattern"),
@@ -178,6 +178,16 @@ pub(super) fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
     out
 }
 
+/// The lines of a report that may be its title: the first five, trimmed, short and without a clause of
+/// text (not 2022年政府工作报告确定的目标任务圆满完成 in a review). The title's year and region are read
+/// there.
+pub(super) fn title_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .take(5)
+        .map(str::trim)
+        .filter(|l| l.chars().count() <= 40 && !l.contains(['，', ',', '。', '；']))
+}
+
 /// Infer the year a report plans for: the year of its title among the first lines (广州市2021年政府工作报告),
 /// else the year after a review heading's (2022年工作回顾), else a year named with its targets (2023年…目标,
 /// not 比2010年…的目标), else from the report's date (——2022年12月28日…: a report given from
@@ -185,13 +195,7 @@ pub(super) fn sentences(doc: &Doc) -> Vec<(usize, usize)> {
 pub fn infer_plan_year(text: &str) -> Option<i32> {
     let p = patterns();
     let valid = |y: i32| (1949..=2100).contains(&y);
-    // A title: one of the first lines, short and without a clause of text (not 2022年政府工作报告确定的
-    // 目标任务圆满完成 in a review).
-    if let Some(y) = text
-        .lines()
-        .take(5)
-        .map(str::trim)
-        .filter(|l| l.chars().count() <= 40 && !l.contains(['，', ',', '。', '；']))
+    if let Some(y) = title_lines(text)
         .find_map(|l| p.title_year.captures(l)?[1].parse::<i32>().ok())
         .filter(|&y| valid(y))
     {
