@@ -20,7 +20,7 @@ use indicast::generic::{self, Columns, Series};
 const SETS: [(&str, usize); 3] = [("m1_yearly", 6), ("tourism_yearly", 4), ("macro_annual", 6)];
 
 /// Per set: largest test OWA, and how far 80% / 95% coverage may stray from nominal.
-const GUARDS: [(f64, f64); 3] = [(0.70, 0.05), (0.93, 0.05), (0.45, 0.16)];
+const GUARDS: [(f64, f64); 3] = [(0.70, 0.05), (0.92, 0.05), (0.45, 0.16)];
 
 const LEVELS: [f64; 2] = [0.8, 0.95];
 
