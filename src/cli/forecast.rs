@@ -13,8 +13,8 @@ pub(super) fn long_about() -> String {
         "Forecast every series of a long panel (statsforecast's format: unique_id, ds, y).\n\n\
          Writes unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95 (one pair per --level) for the combined \
          forecast, plus {{model}}, {{model}}-lo-{{level}}, {{model}}-hi-{{level}} per --models entry. Models: {}; \
-         the combination pools {pooled}, blended with a random walk with drift in levels (weight {}). A large file is streamed (any size, bounded memory; see \
-         --stream); `-` means stdin / stdout.\n\n\
+         the combination pools {pooled}, blended with a random walk with drift in levels (weight {}). \
+         A large file is streamed (any size, bounded memory; see --stream); `-` means stdin / stdout.\n\n\
          Example: indicast forecast -i examples/gdp_growth_panel.csv --horizon 3 --level 80 --level 95 -o fc.csv",
         MODELS.join(", "),
         LEVEL_DRIFT_WEIGHT

@@ -29,8 +29,8 @@
 //! by their mean squared error over the horizons available after each origin; the combined forecast
 //! weights them by inverse MSE shrunk halfway toward equal weights ([`SHRINK_TO_EQUAL`]). That
 //! combination is then blended with the random walk with drift fitted to the *untransformed* values
-//! (weight [`LEVEL_DRIFT_WEIGHT`], 0.3, chosen as that constant's docs say): a linear drift in levels, which the
-//! log-scale pool lacks.
+//! (weight [`LEVEL_DRIFT_WEIGHT`], 0.3, chosen as that constant's docs say): a linear drift in levels,
+//! which the log-scale pool lacks.
 //!
 //! **Calibration.** The standardised in-sample errors of the combination `(actual − mean)/sd`, pooled
 //! over all series, give per horizon the empirical quantiles of `|z|`; an interval at level L is
