@@ -68,11 +68,16 @@ def main(train_path, bt_path):
     names = [c for c in fc.columns if c not in ("unique_id", "ds", "k")]
     by_key = {(u, k): r for u, k, r in zip(fc.unique_id, fc.k, fc.to_dict("records"))}
     acc = defaultdict(lambda: ([], []))
+    skipped = 0
     for (sid, cut), per in windows.items():
         periods = sorted(per)
         actual = np.array([float(per[p]["value"]) for p in periods])
         train = np.array([y for t, y in series[sid] if t <= cut])
         scale = np.mean(np.abs(np.diff(train)))
+        cells = [per[p][c] for p in periods for c in ("mean", "naive")]
+        if not scale > 0 or "" in cells:
+            skipped += 1  # a constant training window (no MASE scale) or a blank forecast
+            continue
         cols = {
             "indicast combination": np.array([float(per[p]["mean"]) for p in periods]),
             "indicast naive": np.array([float(per[p]["naive"]) for p in periods]),
@@ -83,6 +88,8 @@ def main(train_path, bt_path):
         for m, v in cols.items():
             acc[m][0].append(smape(actual, v))
             acc[m][1].append(np.mean(np.abs(actual - v)) / scale)
+    if skipped:
+        print(f"{skipped} window(s) skipped: constant training values or a blank forecast")
     base = acc["indicast naive"]
     for m, (s, q) in acc.items():
         owa = 0.5 * (np.mean(s) / np.mean(base[0]) + np.mean(q) / np.mean(base[1]))
