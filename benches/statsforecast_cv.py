@@ -11,6 +11,8 @@ yearly change of the window's training values), each relative to `naive`, averag
     indicast backtest --input ../shared/bench/tourism_yearly_train.csv --id-col series_id \\
         --time-col period --target-col value --horizon 4 --windows 3 --step 2 -o /tmp/bt.csv
     python3 benches/statsforecast_cv.py ../shared/bench/tourism_yearly_train.csv /tmp/bt.csv
+
+(AutoARIMA makes it take a few minutes on 2 cores.)
 """
 
 import csv
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
 from statsforecast.models import (
+    AutoARIMA,
     AutoETS,
     AutoTheta,
     DynamicOptimizedTheta,
@@ -59,6 +62,7 @@ def main(train_path, bt_path):
         DynamicOptimizedTheta(),
         Theta(),
         AutoETS(),
+        AutoARIMA(),
     ]
     sf = StatsForecast(models=models, freq=1, n_jobs=2, fallback_model=Naive())
     fc = sf.forecast(df=df, h=h)
