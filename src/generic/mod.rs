@@ -153,25 +153,22 @@ pub const LEVEL_DRIFT_WEIGHT: f64 = 0.3;
 /// is not positive it keeps the combination's own value there. Without a drift (fewer than 3 values)
 /// `c` is returned unchanged.
 fn with_level_drift(c: Path, t: &[i64], y: &[f64], log: bool, w: f64) -> Path {
-    let Some(drift) = model_path("rwd", t, y, c.len()) else {
+    let h = c.len();
+    let Some(drift) = model_path("rwd", t, y, h) else {
         return c;
     };
-    c.iter()
-        .zip(&drift)
-        .map(|(&(cm, cs), &(m, s))| {
-            let (l, ls) = if log {
-                (cm.exp(), cm.exp() * cs)
+    if !log {
+        return combine(&[Some(c), Some(drift)], &[1.0 - w, w], h);
+    }
+    let levels: Path = c.iter().map(|&(m, s)| (m.exp(), m.exp() * s)).collect();
+    combine(&[Some(levels), Some(drift)], &[1.0 - w, w], h)
+        .into_iter()
+        .zip(c)
+        .map(|((m, s), own)| {
+            if m > 0.0 && m.is_finite() && s.is_finite() {
+                (m.ln(), s / m)
             } else {
-                (cm, cs)
-            };
-            let mean = (1.0 - w) * l + w * m;
-            let var = (1.0 - w) * (ls * ls + (l - mean).powi(2)) + w * (s * s + (m - mean).powi(2));
-            match log {
-                false => (mean, var.sqrt()),
-                true if mean > 0.0 && mean.is_finite() && var.is_finite() => {
-                    (mean.ln(), var.sqrt() / mean)
-                }
-                true => (cm, cs),
+                own
             }
         })
         .collect()
